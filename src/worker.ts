@@ -1,0 +1,25 @@
+import { loadConfig } from './config';
+import { runEntryPoint } from './entry-point';
+import { createLogger } from './logger';
+import { requireTemporalAddress } from './temporal/address';
+import { installRuntime } from './temporal/runtime';
+import { createRelayWorker } from './temporal/worker';
+
+/** The worker alone: workflows and activities on the task queue. */
+runEntryPoint(async () => {
+  const config = loadConfig();
+  installRuntime();
+  const logger = createLogger(config.logLevel, 'wp-ai-relay-worker');
+  const { worker, connection } = await createRelayWorker({ config, address: requireTemporalAddress(config, 'worker') });
+  const running = worker.run();
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  running.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'worker stopped');
+    process.exit(1);
+  });
+  return async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  };
+});

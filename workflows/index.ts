@@ -1,0 +1,2 @@
+// The worker's single workflowsPath. Only deterministic workflow code may be reachable from here.
+export { enrichPost, type EnrichPostResult } from './enrich-post';
