@@ -1,0 +1,107 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One scripted answer of the stand-in LLM. */
+export type LlmBehaviour =
+  | { kind: 'summary'; summary?: string; delayMs?: number }
+  | { kind: 'status'; status: number; retryAfter?: string; message?: string }
+  | { kind: 'invalid'; content: string }
+  | { kind: 'hang' };
+
+export interface LlmRequest {
+  readonly model: string;
+  readonly messages: { role: string; content: string }[];
+  readonly response_format?: { type: string; json_schema?: { name: string; strict?: boolean } };
+  readonly authorization: string | undefined;
+}
+
+export interface LlmStub {
+  /** The OpenAI base URL to configure (`OPENAI_BASE_URL`). */
+  readonly baseURL: string;
+  readonly requests: LlmRequest[];
+  /** Answers for the next requests, in order; after them the default answers. */
+  enqueue(...behaviours: LlmBehaviour[]): void;
+  setDefault(behaviour: LlmBehaviour): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 that speaks OpenAI's chat-completions shape, so the real `openai` client runs
+ * against it: 200 with a structured answer, any status with OpenAI's error body (and Retry-After), output that
+ * breaks the schema, or a request that never gets an answer.
+ */
+export async function startLlmStub(): Promise<LlmStub> {
+  const queue: LlmBehaviour[] = [];
+  let fallback: LlmBehaviour = { kind: 'summary' };
+  const requests: LlmRequest[] = [];
+  const hanging = new Set<ServerResponse>();
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<LlmRequest, 'authorization'>;
+    requests.push({ ...body, authorization: req.headers.authorization });
+    const behaviour = queue.shift() ?? fallback;
+    switch (behaviour.kind) {
+      case 'hang':
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return;
+      case 'status': {
+        const headers: Record<string, string> = behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {};
+        return send(res, behaviour.status, {
+          error: { message: behaviour.message ?? `stub answered ${behaviour.status}`, type: 'stub_error', code: null, param: null },
+        }, headers);
+      }
+      case 'invalid':
+        return send(res, 200, completion(body.model, behaviour.content));
+      case 'summary': {
+        if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+        const title = /^Title: (.*)$/m.exec(body.messages.at(-1)?.content ?? '')?.[1] ?? 'the post';
+        const summary = behaviour.summary ?? `A short summary of “${title}”.`;
+        return send(res, 200, completion(body.model, JSON.stringify({ summary })));
+      }
+    }
+  }
+
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    enqueue: (...behaviours) => queue.push(...behaviours),
+    setDefault: (behaviour) => {
+      fallback = behaviour;
+    },
+    close: async () => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function completion(model: string, content: string) {
+  return {
+    id: `chatcmpl-stub-${Date.now()}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}

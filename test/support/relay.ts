@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../src/config';
+import { startReceiver, type RunningReceiver } from '../../src/http/server';
+import { createLogger, type Logger } from '../../src/logger';
+import { installRuntime } from '../../src/temporal/runtime';
+import { createRelayWorker, WORKFLOWS_PATH, type RelayWorker } from '../../src/temporal/worker';
+import { startTestTemporal, type TestTemporal } from './temporal';
+
+export const TEST_SECRET = 'test-secret-0123456789';
+
+export interface RelayOptions {
+  /** Share one Temporal server between relays; a new one is started (and stopped with the relay) otherwise. */
+  readonly temporal?: TestTemporal;
+  /** Extra environment for loadConfig (OPENAI_BASE_URL, WP_BASE_URL, WP_RELAY_SECRETS, ...). */
+  readonly env?: Record<string, string>;
+  /** Run a worker on the relay's task queue (default true). */
+  readonly worker?: boolean;
+}
+
+export interface Relay {
+  /** The receiver's base URL; webhooks go to `${url}/webhooks/wp`. */
+  readonly url: string;
+  readonly config: Config;
+  readonly client: Client;
+  readonly temporal: TestTemporal;
+  readonly taskQueue: string;
+  readonly logger: Logger;
+  /** Closes the receiver and opens a new one on the same port: nothing of the old one's memory survives. */
+  restartReceiver(): Promise<void>;
+  stopReceiver(): Promise<void>;
+  startReceiver(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** The workflow bundle, built once per test process (webpack takes ~2 s). */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  return (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger }));
+}
+
+const quietBundlerLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error: (message: string) => console.error(message),
+};
+
+/**
+ * The real relay in this process: a real Temporal dev server, the worker (real activities, pointed at whatever
+ * OPENAI_BASE_URL / WP_BASE_URL the test gives) and the Koa receiver on a free port. Each relay gets its own task
+ * queue, so relays sharing a server never take each other's work.
+ */
+export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
+  if (!runtimeInstalled) {
+    installRuntime();
+    runtimeInstalled = true;
+  }
+  const ownTemporal = options.temporal === undefined;
+  const temporal = options.temporal ?? (await startTestTemporal());
+  const taskQueue = `wp-ai-relay-test-${randomUUID()}`;
+  const config = loadConfig({
+    WP_RELAY_SECRET: TEST_SECRET,
+    OPENAI_API_KEY: 'sk-test',
+    LOG_LEVEL: process.env.RELAY_TEST_LOG_LEVEL ?? 'silent',
+    TEMPORAL_START_TIMEOUT_MS: '3000',
+    ...options.env,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  });
+  const logger = createLogger(config.logLevel, 'test-relay');
+
+  let relayWorker: RelayWorker | undefined;
+  let running: Promise<void> | undefined;
+  if (options.worker ?? true) {
+    relayWorker = await createRelayWorker({ config, address: temporal.address, workflowBundle: await workflowBundle() });
+    running = relayWorker.worker.run();
+  }
+
+  const connection = Connection.lazy({ address: temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  let receiver: RunningReceiver | undefined = await startReceiver({ config, client, logger, port: 0 });
+  const port = Number(new URL(receiver.url).port);
+
+  const relay: Relay = {
+    url: receiver.url,
+    config,
+    client,
+    temporal,
+    taskQueue,
+    logger,
+    async stopReceiver() {
+      await receiver?.close();
+      receiver = undefined;
+    },
+    async startReceiver() {
+      const fresh = new Client({ connection, namespace: config.temporal.namespace });
+      receiver = await startReceiver({ config, client: fresh, logger, port });
+    },
+    async restartReceiver() {
+      await relay.stopReceiver();
+      await relay.startReceiver();
+    },
+    async stop() {
+      await receiver?.close();
+      if (relayWorker) {
+        relayWorker.worker.shutdown();
+        await running;
+        await relayWorker.connection.close();
+      }
+      await connection.close();
+      if (ownTemporal) await temporal.stop();
+    },
+  };
+  return relay;
+}

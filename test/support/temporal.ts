@@ -1,0 +1,25 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { freePort } from './ports';
+
+export interface TestTemporal extends DevServer {
+  /** Stops and starts the server again on the same port and database: history survives, like a real restart. */
+  restart(): Promise<TestTemporal>;
+}
+
+/**
+ * A real `temporal server start-dev` on free ports, its history in a temp SQLite file so a restart keeps it.
+ * `ui: true` also serves the Web UI.
+ */
+export async function startTestTemporal(options: { ui?: boolean } = {}): Promise<TestTemporal> {
+  const port = await freePort();
+  const uiPort = options.ui ? await freePort() : undefined;
+  const dbFile = join(mkdtempSync(join(tmpdir(), 'wp-ai-relay-temporal-')), 'temporal.db');
+  const start = async (): Promise<TestTemporal> => {
+    const server = await startDevServer({ port, uiPort, dbFile, namespace: 'default', retentionDays: 7 });
+    return { ...server, restart: async () => (await server.stop(), start()) };
+  };
+  return start();
+}
