@@ -30,6 +30,8 @@ export interface DevServerOptions {
   readonly uiPort?: number | undefined;
   /** SQLite file that keeps history across restarts; in memory when unset. */
   readonly dbFile?: string | undefined;
+  /** `PRAGMA=VALUE` statements for the SQLite file (`--sqlite-pragma`; the dev server allows journal_mode and synchronous). */
+  readonly sqlitePragmas?: readonly string[] | undefined;
   readonly namespace: string;
   /** Retention is the idempotency window: a key is refused for this long after its run closed. */
   readonly retentionDays: number;
@@ -56,6 +58,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.dbFile !== undefined) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
+    for (const pragma of options.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   }
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
@@ -118,7 +121,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+  const killed = await Promise.race([exited.then(() => true), sleep(10_000, false, { ref: false })]);
   if (!killed) {
     child.kill('SIGKILL');
     await exited;

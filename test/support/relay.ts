@@ -65,7 +65,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const temporal = options.temporal ?? (await startTestTemporal());
   const taskQueue = `wp-ai-relay-test-${randomUUID()}`;
   const config = loadConfig({
-    WP_RELAY_SECRET: TEST_SECRET,
+    ...(options.env?.WP_RELAY_SECRETS ? {} : { WP_RELAY_SECRET: TEST_SECRET }),
     OPENAI_API_KEY: 'sk-test',
     LOG_LEVEL: process.env.RELAY_TEST_LOG_LEVEL ?? 'silent',
     TEMPORAL_START_TIMEOUT_MS: '3000',
