@@ -58,7 +58,7 @@ const quietBundlerLogger = {
  */
 export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   if (!runtimeInstalled) {
-    installRuntime();
+    installRuntime('ERROR');
     runtimeInstalled = true;
   }
   const ownTemporal = options.temporal === undefined;
