@@ -1,0 +1,83 @@
+/**
+ * `npm run demo`: the whole loop on this machine, in one command. A local WordPress with the plugin, the relay
+ * (a Temporal dev server with its Web UI, the worker and the receiver) and the stand-in LLM come up; a post is
+ * published; its summary is written back; the summary and the Web UI link of the run are printed. Everything keeps
+ * running until Ctrl-C, so the links can be opened. `npm run demo -- --once` stops right after (for CI).
+ *
+ * Needs the Debian packages wordpress, php-cli, php-mysql and mariadb-server, and the `temporal` CLI.
+ */
+import { startLlmStub } from '../test/support/llm-stub';
+import { startRelay, TEST_SECRET } from '../test/support/relay';
+import { startTestTemporal } from '../test/support/temporal';
+import { readOutbox, startWordPress } from '../test/support/wordpress';
+
+async function run(): Promise<void> {
+  const once = process.argv.includes('--once');
+  const step = (text: string) => console.log(`\u001b[2m… ${text}\u001b[0m`);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+  };
+
+  try {
+    step('starting WordPress, the stand-in LLM and Temporal (with its Web UI)');
+    const [wp, llm, temporal] = await Promise.all([
+      startWordPress({ constants: { AI_RELAY_SECRET: TEST_SECRET } }),
+      startLlmStub(),
+      startTestTemporal({ ui: true }),
+    ]);
+    stops.push(() => wp.stop(), () => llm.close(), () => temporal.stop());
+
+    step('starting the relay: worker and receiver');
+    const relay = await startRelay({
+      temporal,
+      env: { OPENAI_BASE_URL: llm.baseURL, WP_BASE_URL: wp.baseUrl, WP_USERNAME: wp.adminUser, WP_APP_PASSWORD: wp.appPassword },
+    });
+    stops.push(() => relay.stop());
+    await wp.setOptions({ ai_relay_endpoint: `${relay.url}/webhooks/wp`, ai_relay_allow_private: true });
+
+    step('publishing a post through the WordPress REST API');
+    const created = await wp.rest('/wp/v2/posts', {
+      method: 'POST',
+      body: JSON.stringify({
+        title: 'Durable AI automations for WordPress',
+        content: '<p>Webhooks from WordPress start Temporal workflows; retries, timeouts and history come for free.</p>',
+        status: 'publish',
+      }),
+    });
+    if (created.status !== 201) throw new Error(`WordPress refused the post: ${created.status} ${await created.text()}`);
+    const post = (await created.json()) as { id: number; link: string };
+
+    const row = (await readOutbox(wp)).find((r) => r.object_id === post.id);
+    if (row?.status !== 'delivered') throw new Error(`the event was not delivered: ${JSON.stringify(row)}`);
+    const { workflowId, runId } = JSON.parse(row.last_response ?? '{}') as { workflowId: string; runId: string };
+
+    step(`waiting for workflow ${workflowId}`);
+    await relay.client.workflow.getHandle(workflowId, runId).result();
+    const written = (await (await wp.rest(`/wp/v2/posts/${post.id}?context=edit`)).json()) as { meta: Record<string, string> };
+    const runUrl = `${temporal.uiUrl}/namespaces/${relay.config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
+
+    console.log(`
+Summary written back to post ${post.id}:
+  “${written.meta.ai_relay_summary}”
+  (ai_relay_summary_run = ${written.meta.ai_relay_summary_run})
+
+The run in the Temporal Web UI:   ${runUrl}
+The post:                         ${post.link}
+WordPress admin:                  ${wp.baseUrl}/wp-admin/  (user ${wp.adminUser}, password ${wp.adminPassword})
+The plugin's settings page:       ${wp.baseUrl}/wp-admin/options-general.php?page=ai-relay
+`);
+    if (!once) {
+      console.log('Everything keeps running; press Ctrl-C to stop.');
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+    }
+  } finally {
+    step('stopping');
+    await stopAll();
+  }
+}
+
+run().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { batchRequestedSchema, commentCreatedSchema, leadSubmittedSchema } from '../../src/webhooks/events';
+import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startRelay, type Relay } from '../support/relay';
+import { elapse, readOutbox, startWordPress, type OutboxRow, type WordPress } from '../support/wordpress';
+
+const OLD_SECRET = 'old-secret-0123456789abcdef';
+const NEW_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+describe('comments, leads and signing options', () => {
+  let wp: WordPress;
+  let llm: LlmStub;
+  let relay: Relay;
+  let postId: number;
+
+  before(async () => {
+    [wp, llm] = await Promise.all([startWordPress(), startLlmStub()]);
+    // Two secrets active at once, as during a rotation.
+    relay = await startRelay({
+      env: {
+        WP_RELAY_SECRET: '',
+        WP_RELAY_SECRETS: `old:${OLD_SECRET},new:${NEW_SECRET}`,
+        OPENAI_BASE_URL: llm.baseURL,
+        WP_BASE_URL: wp.baseUrl,
+        WP_USERNAME: wp.adminUser,
+        WP_APP_PASSWORD: wp.appPassword,
+      },
+    });
+    await wp.setOptions({
+      ai_relay_endpoint: `${relay.url}/webhooks/wp`,
+      ai_relay_allow_private: true,
+      ai_relay_secret: OLD_SECRET,
+      ai_relay_key_id: 'old',
+      ai_relay_events: ['post.published', 'comment.created', 'lead.submitted'],
+    });
+    const created = await wp.rest('/wp/v2/posts', { method: 'POST', body: JSON.stringify({ title: 'Open for comments', content: 'x', status: 'publish' }) });
+    postId = ((await created.json()) as { id: number }).id;
+  });
+  after(async () => {
+    await relay?.stop();
+    await llm?.close();
+    await wp?.stop();
+  });
+
+  const rowsOf = async (event: string): Promise<OutboxRow[]> => (await readOutbox(wp)).filter((row) => row.event === event);
+
+  test('the post event signed with the old key id and secret is accepted', async () => {
+    const [row] = await rowsOf('post.published');
+    assert.deepEqual([row?.status, row?.last_http_status], ['delivered', 202]);
+  });
+
+  test('a comment reaches the receiver with a valid signature, without the author\'s e-mail or IP, and "unsupported event" is final', async () => {
+    // A visitor's comment, through the site's own comment form.
+    const response = await fetch(`${wp.baseUrl}/wp-comments-post.php`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ comment_post_ID: String(postId), author: 'Reader', email: 'reader@example.test', comment: 'Is this <b>durable</b>?' }),
+      redirect: 'manual',
+    });
+    assert.equal(response.status, 302);
+    const [row] = await rowsOf('comment.created');
+    assert.ok(row);
+    // 400 "unsupported event" is the receiver's answer after the signature and the payload were checked.
+    assert.deepEqual([row.status, row.attempts, row.last_http_status], ['failed', 1, 400]);
+    assert.match(row.last_response ?? '', /unsupported_event/);
+
+    const body = JSON.parse(row.body) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body).sort(), ['author', 'comment_id', 'content', 'created_at', 'event', 'idempotency_key', 'post_id', 'site']);
+    assert.doesNotMatch(row.body, /reader@example\.test|127\.0\.0\.1"/);
+    const event = commentCreatedSchema.parse(body);
+    assert.deepEqual([event.comment_id, event.post_id, event.author, event.content], [row.object_id, postId, 'Reader', 'Is this durable?']);
+
+    await elapse(wp, 86400);
+    assert.equal((await rowsOf('comment.created'))[0]?.attempts, 1);
+  });
+
+  test('a lead sent with do_action reaches the receiver once, however often the form calls it', async () => {
+    const send = `do_action('ai_relay_lead', array('name' => 'Ada', 'email' => 'ada@example.test', 'interests' => array('AI', 'WordPress'), 'message' => '<b>Call me</b>'), array('lead_id' => 'form-7-entry-42', 'source' => 'contact form'));`;
+    await wp.runPhp(send);
+    await wp.runPhp(send);
+    const rows = await rowsOf('lead.submitted');
+    assert.equal(rows.length, 1);
+    const [row] = rows;
+    assert.deepEqual([row?.status, row?.attempts, row?.last_http_status], ['failed', 1, 400]);
+    assert.match(row?.last_response ?? '', /unsupported_event/);
+    const event = leadSubmittedSchema.parse(JSON.parse(row!.body));
+    assert.equal(event.lead_id, 'form-7-entry-42');
+    assert.equal(event.source, 'contact form');
+    assert.deepEqual(event.fields, { name: 'Ada', email: 'ada@example.test', interests: 'AI, WordPress', message: 'Call me' });
+  });
+
+  test('the batch event, from its WP-Cron schedule, reaches the receiver with a valid signature', async () => {
+    await wp.setOptions({ ai_relay_events: ['post.published', 'comment.created', 'lead.submitted', 'batch.requested'], ai_relay_batch_recurrence: 'hourly' });
+    await wp.runCron({ advance: 3600 });
+    const [row] = await rowsOf('batch.requested');
+    assert.ok(row, 'WP-Cron produced the event');
+    assert.equal(batchRequestedSchema.parse(JSON.parse(row.body)).limit, 50);
+    // The relay may not run batches yet; then its answer is 400 "unsupported event", given after the signature check.
+    const answered = `${row.status} ${row.last_http_status} ${row.last_response}`;
+    assert.match(answered, /^delivered 202 |^failed 400 .*unsupported_event/);
+  });
+
+  const publish = async (title: string): Promise<OutboxRow> => {
+    const created = await wp.rest('/wp/v2/posts', { method: 'POST', body: JSON.stringify({ title, content: `${title}.`, status: 'publish' }) });
+    const { id } = (await created.json()) as { id: number };
+    const row = (await readOutbox(wp)).find((r) => r.object_id === id);
+    assert.ok(row);
+    return row;
+  };
+
+  test('after switching to the new key id and its whsec_ secret, events are accepted', async () => {
+    await wp.setOptions({ ai_relay_secret: NEW_SECRET, ai_relay_key_id: 'new' });
+    const row = await publish('Rotated');
+    assert.deepEqual([row.status, row.last_http_status], ['delivered', 202]);
+  });
+
+  test('with the Standard Webhooks scheme, events are accepted', async () => {
+    await wp.setOptions({ ai_relay_scheme: 'standard' });
+    const row = await publish('Standard');
+    assert.deepEqual([row.status, row.last_http_status], ['delivered', 202]);
+  });
+
+  test('a key id that does not match the secret is refused with 401 and not retried', async () => {
+    await wp.setOptions({ ai_relay_secret: OLD_SECRET, ai_relay_key_id: 'new', ai_relay_scheme: 'wp' });
+    const row = await publish('Mismatch');
+    assert.deepEqual([row.status, row.attempts, row.last_http_status], ['failed', 1, 401]);
+  });
+
+  test('WordPress logged no PHP notice, warning or error from the plugin', async () => {
+    const lines = (await wp.debugLog()).split('\n').filter((line) => /(wordpress-plugin|plugins)\/wp-ai-relay\//.test(line));
+    assert.deepEqual(lines, []);
+  });
+});

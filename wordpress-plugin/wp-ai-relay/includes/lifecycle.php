@@ -1,0 +1,32 @@
+<?php
+/**
+ * Activation and deactivation. Uninstalling (uninstall.php) removes what the plugin stored.
+ *
+ * @package wp-ai-relay
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+function ai_relay_activate(): void {
+	ai_relay_install_outbox();
+	// The secret lives in wp-config.php when the constant is set; a copy left in the database from before goes.
+	if ( ai_relay_secret_is_constant() ) {
+		delete_option( 'ai_relay_secret' );
+	}
+	if ( ! wp_next_scheduled( 'ai_relay_daily' ) ) {
+		wp_schedule_event( time() + HOUR_IN_SECONDS, 'daily', 'ai_relay_daily' );
+	}
+	ai_relay_sync_batch_schedule();
+	// Events stored before a deactivation are still owed.
+	$next = ai_relay_outbox_next_due();
+	if ( null !== $next ) {
+		ai_relay_schedule_outbox_run( max( $next, time() ) );
+	}
+}
+
+/** Pending events stay in the outbox and are sent after the next activation. */
+function ai_relay_deactivate(): void {
+	foreach ( array( 'ai_relay_process_outbox', 'ai_relay_daily', 'ai_relay_batch' ) as $hook ) {
+		wp_clear_scheduled_hook( $hook );
+	}
+}

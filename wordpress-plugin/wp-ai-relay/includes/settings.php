@@ -1,0 +1,127 @@
+<?php
+/**
+ * Settings: the stored options, their sanitizers (Settings API), and the accessors the rest of the plugin reads.
+ *
+ * Option names `ai_relay_endpoint` and `ai_relay_secret` and the constant `AI_RELAY_SECRET` are the ones
+ * existing sites already use; keep them.
+ *
+ * @package wp-ai-relay
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+const AI_RELAY_EVENTS = array( 'post.published', 'comment.created', 'lead.submitted', 'batch.requested' );
+
+
+function ai_relay_register_settings(): void {
+	$group = 'ai_relay';
+	register_setting( $group, 'ai_relay_endpoint', array( 'type' => 'string', 'default' => '', 'sanitize_callback' => 'ai_relay_sanitize_endpoint' ) );
+	register_setting( $group, 'ai_relay_secret', array( 'type' => 'string', 'default' => '', 'sanitize_callback' => 'ai_relay_sanitize_secret' ) );
+	register_setting( $group, 'ai_relay_key_id', array( 'type' => 'string', 'default' => '', 'sanitize_callback' => 'ai_relay_sanitize_key_id' ) );
+	register_setting( $group, 'ai_relay_events', array( 'type' => 'array', 'default' => array( 'post.published' ), 'sanitize_callback' => 'ai_relay_sanitize_events' ) );
+	register_setting( $group, 'ai_relay_scheme', array( 'type' => 'string', 'default' => 'wp', 'sanitize_callback' => 'ai_relay_sanitize_scheme' ) );
+	register_setting( $group, 'ai_relay_allow_private', array( 'type' => 'boolean', 'default' => false, 'sanitize_callback' => 'ai_relay_sanitize_flag' ) );
+	register_setting( $group, 'ai_relay_batch_recurrence', array( 'type' => 'string', 'default' => 'daily', 'sanitize_callback' => 'ai_relay_sanitize_recurrence' ) );
+}
+
+function ai_relay_sanitize_endpoint( $value ): string {
+	$value = trim( (string) $value );
+	if ( '' === $value ) {
+		return '';
+	}
+	$url = esc_url_raw( $value, array( 'http', 'https' ) );
+	if ( '' === $url || ! wp_parse_url( $url, PHP_URL_HOST ) ) {
+		add_settings_error( 'ai_relay_endpoint', 'ai_relay_endpoint', __( 'The receiver endpoint must be an http(s) URL.', 'wp-ai-relay' ) );
+		return (string) get_option( 'ai_relay_endpoint', '' );
+	}
+	return $url;
+}
+
+/**
+ * An empty field keeps the stored secret: the form never shows it, so an empty field means "unchanged".
+ * With the AI_RELAY_SECRET constant defined nothing is stored at all.
+ */
+function ai_relay_sanitize_secret( $value ): string {
+	if ( ai_relay_secret_is_constant() ) {
+		return '';
+	}
+	$value = trim( (string) $value );
+	if ( '' === $value ) {
+		return (string) get_option( 'ai_relay_secret', '' );
+	}
+	try {
+		ai_relay_secret_bytes( $value );
+	} catch ( InvalidArgumentException $e ) {
+		add_settings_error( 'ai_relay_secret', 'ai_relay_secret', __( 'A secret starting with whsec_ must be followed by valid base64. The stored secret was kept.', 'wp-ai-relay' ) );
+		return (string) get_option( 'ai_relay_secret', '' );
+	}
+	return $value;
+}
+
+function ai_relay_sanitize_key_id( $value ): string {
+	$value = trim( (string) $value );
+	if ( '' !== $value && ! preg_match( '/^[A-Za-z0-9._-]{1,64}$/', $value ) ) {
+		add_settings_error( 'ai_relay_key_id', 'ai_relay_key_id', __( 'A key id is 1-64 characters of letters, digits, ".", "_" and "-".', 'wp-ai-relay' ) );
+		return (string) get_option( 'ai_relay_key_id', '' );
+	}
+	return $value;
+}
+
+function ai_relay_sanitize_events( $value ): array {
+	return array_values( array_intersect( AI_RELAY_EVENTS, is_array( $value ) ? array_map( 'strval', $value ) : array() ) );
+}
+
+function ai_relay_sanitize_scheme( $value ): string {
+	return 'standard' === $value ? 'standard' : 'wp';
+}
+
+function ai_relay_sanitize_flag( $value ): bool {
+	return in_array( $value, array( true, 1, '1', 'on', 'yes', 'true' ), true );
+}
+
+function ai_relay_sanitize_recurrence( $value ): string {
+	return in_array( $value, array( 'hourly', 'twicedaily', 'daily' ), true ) ? $value : 'daily';
+}
+
+function ai_relay_secret_is_constant(): bool {
+	return defined( 'AI_RELAY_SECRET' ) && '' !== (string) AI_RELAY_SECRET;
+}
+
+function ai_relay_secret(): string {
+	return ai_relay_secret_is_constant() ? (string) AI_RELAY_SECRET : (string) get_option( 'ai_relay_secret', '' );
+}
+
+/** A constant lets a secret kept in wp-config.php and its key id change in the same edit during a rotation. */
+function ai_relay_key_id_is_constant(): bool {
+	return defined( 'AI_RELAY_KEY_ID' );
+}
+
+function ai_relay_key_id(): string {
+	return ai_relay_key_id_is_constant() ? (string) AI_RELAY_KEY_ID : (string) get_option( 'ai_relay_key_id', '' );
+}
+
+function ai_relay_endpoint(): string {
+	return (string) get_option( 'ai_relay_endpoint', '' );
+}
+
+function ai_relay_scheme(): string {
+	return ai_relay_sanitize_scheme( get_option( 'ai_relay_scheme', 'wp' ) );
+}
+
+function ai_relay_allow_private(): bool {
+	return ai_relay_sanitize_flag( get_option( 'ai_relay_allow_private', false ) );
+}
+
+/** @return string[] */
+function ai_relay_enabled_events(): array {
+	return ai_relay_sanitize_events( get_option( 'ai_relay_events', array( 'post.published' ) ) );
+}
+
+function ai_relay_is_configured(): bool {
+	return '' !== ai_relay_endpoint() && '' !== ai_relay_secret();
+}
+
+/** Post types whose publication is an event and whose summary meta is registered. */
+function ai_relay_post_types(): array {
+	return (array) apply_filters( 'ai_relay_post_types', array( 'post' ) );
+}

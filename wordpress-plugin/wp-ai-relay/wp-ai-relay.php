@@ -1,0 +1,70 @@
+<?php
+/**
+ * Plugin Name:       wp-ai-relay
+ * Description:       Sends signed, durable webhooks (post published, comment, lead, batch) to the wp-ai-relay service, which runs AI automations on them and writes the results back, such as a summary of each post.
+ * Version:           0.1.0
+ * Requires at least: 6.1
+ * Requires PHP:      8.1
+ * Author:            wp-ai-relay contributors
+ * License:           MIT
+ * Text Domain:       wp-ai-relay
+ *
+ * @package wp-ai-relay
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+const AI_RELAY_VERSION = '0.1.0';
+const AI_RELAY_FILE    = __FILE__;
+
+require_once __DIR__ . '/includes/format.php';
+require_once __DIR__ . '/includes/signer.php';
+require_once __DIR__ . '/includes/settings.php';
+require_once __DIR__ . '/includes/outbox.php';
+require_once __DIR__ . '/includes/delivery.php';
+require_once __DIR__ . '/includes/events.php';
+require_once __DIR__ . '/includes/post-meta.php';
+require_once __DIR__ . '/includes/lifecycle.php';
+
+register_activation_hook( __FILE__, 'ai_relay_activate' );
+register_deactivation_hook( __FILE__, 'ai_relay_deactivate' );
+
+add_action( 'plugins_loaded', 'ai_relay_maybe_upgrade_outbox' );
+add_action( 'init', 'ai_relay_register_post_meta' );
+
+// Events.
+add_action( 'wp_after_insert_post', 'ai_relay_on_post_saved', 10, 4 );
+add_action( 'wp_insert_comment', 'ai_relay_on_comment_inserted', 10, 2 );
+add_action( 'ai_relay_lead', 'ai_relay_on_lead', 10, 2 );
+add_action( 'ai_relay_batch', 'ai_relay_on_batch_due' );
+
+// WP-Cron: retries, and housekeeping.
+add_action( 'ai_relay_process_outbox', 'ai_relay_process_outbox' );
+add_action( 'ai_relay_daily', 'ai_relay_prune_outbox' );
+
+// The batch schedule follows the settings, whoever changes them.
+foreach ( array( 'ai_relay_events', 'ai_relay_batch_recurrence' ) as $ai_relay_option ) {
+	add_action( "add_option_{$ai_relay_option}", 'ai_relay_sync_batch_schedule' );
+	add_action( "update_option_{$ai_relay_option}", 'ai_relay_sync_batch_schedule' );
+}
+unset( $ai_relay_option );
+
+if ( is_admin() ) {
+	require_once __DIR__ . '/includes/admin-settings.php';
+	require_once __DIR__ . '/includes/admin-test-event.php';
+	require_once __DIR__ . '/includes/admin-deliveries.php';
+	require_once __DIR__ . '/includes/summary-ui.php';
+
+	add_action( 'admin_init', 'ai_relay_register_settings' );
+	add_action( 'admin_init', 'ai_relay_add_settings_fields' );
+	add_action( 'admin_menu', 'ai_relay_add_settings_page' );
+	add_action( 'admin_enqueue_scripts', 'ai_relay_admin_styles' );
+	add_action( 'admin_post_ai_relay_test', 'ai_relay_handle_test_event' );
+	add_action( 'admin_post_ai_relay_retry', 'ai_relay_handle_retry' );
+	add_action( 'admin_notices', 'ai_relay_failed_notice' );
+
+	add_filter( 'manage_post_posts_columns', 'ai_relay_add_summary_column' );
+	add_action( 'manage_post_posts_custom_column', 'ai_relay_render_summary_column', 10, 2 );
+	add_action( 'add_meta_boxes', 'ai_relay_add_classic_meta_box' );
+	add_action( 'enqueue_block_editor_assets', 'ai_relay_enqueue_editor_panel' );
+}
