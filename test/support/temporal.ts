@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
@@ -16,9 +16,11 @@ export interface TestTemporal extends DevServer {
 export async function startTestTemporal(options: { ui?: boolean } = {}): Promise<TestTemporal> {
   const port = await freePort();
   const uiPort = options.ui ? await freePort() : undefined;
-  const dbFile = join(mkdtempSync(join(tmpdir(), 'wp-ai-relay-temporal-')), 'temporal.db');
+  const dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-temporal-'));
+  // Removed when the test process ends, not on stop(): a stopped server may be started again on the same history.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const start = async (): Promise<TestTemporal> => {
-    const server = await startDevServer({ port, uiPort, dbFile, namespace: 'default', retentionDays: 7 });
+    const server = await startDevServer({ port, uiPort, dbFile: join(dir, 'temporal.db'), namespace: 'default', retentionDays: 7 });
     return { ...server, restart: async () => (await server.stop(), start()) };
   };
   return start();
