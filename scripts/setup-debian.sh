@@ -26,5 +26,7 @@ fi
 GOBIN_DIR="$(go env GOPATH)/bin"
 if ! command -v tctl >/dev/null 2>&1 && [ ! -x "$GOBIN_DIR/tctl" ]; then
   echo "installing tctl $TCTL_VERSION"
-  go install "github.com/temporalio/tctl/cmd/tctl@$TCTL_VERSION"
+  # tctl is end-of-support and not every Go module proxy still serves it; its one test is skipped without it.
+  go install "github.com/temporalio/tctl/cmd/tctl@$TCTL_VERSION" ||
+    echo "warning: tctl $TCTL_VERSION could not be installed; set TCTL_PATH to a tctl binary to run its test" >&2
 fi

@@ -19,51 +19,85 @@ const optionalUrl = optionalString.pipe(z.url({ protocol: /^https?$/ }).optional
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
-const configSchema = z
-  .object({
-    PORT: port(8000),
-    HOST: z.string().default('0.0.0.0'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+/** host:port for a listening socket, e.g. `0.0.0.0:9464`. */
+const optionalBindAddress = optionalString.pipe(
+  z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464').optional(),
+);
 
-    WP_RELAY_SECRET: optionalString,
-    WP_RELAY_SECRETS: optionalString,
-    WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
-    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
-    MAX_IN_FLIGHT_STARTS: z.coerce.number().int().min(1).default(512),
-    TEMPORAL_START_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+const envSchema = z.object({
+  PORT: port(8000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    TEMPORAL_ADDRESS: optionalString,
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('wp-ai-relay'),
-    TEMPORAL_CLI_PATH: optionalString,
-    TEMPORAL_DEV_DB_FILE: z.string().min(1).default('.data/temporal.db'),
-    TEMPORAL_DEV_PORT: port(7233),
-    TEMPORAL_DEV_UI_PORT: port(8233),
-    TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  WP_RELAY_SECRET: optionalString,
+  WP_RELAY_SECRETS: optionalString,
+  WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  MAX_IN_FLIGHT_STARTS: z.coerce.number().int().min(1).default(512),
+  TEMPORAL_START_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 
-    OPENAI_API_KEY: optionalString,
-    OPENAI_BASE_URL: optionalUrl,
-    OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
-    OPENAI_TIMEOUT_MS: z.coerce
-      .number()
-      .int()
-      .min(100)
-      .lt(LLM_START_TO_CLOSE_MS, `must stay below the LLM activity's ${LLM_START_TO_CLOSE_MS} ms timeout`)
-      .default(45_000),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('wp-ai-relay'),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_DB_FILE: z.string().min(1).default('.data/temporal.db'),
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_DEV_UI_PORT: port(8233),
+  TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  // Secured clusters (Temporal Cloud or self-hosted with TLS); the names are the `temporal` CLI's own.
+  TEMPORAL_TLS: z.stringbool().optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
 
-    WP_BASE_URL: optionalUrl,
-    WP_USERNAME: optionalString,
-    WP_APP_PASSWORD: optionalString,
-    WP_TIMEOUT_MS: z.coerce
-      .number()
-      .int()
-      .min(100)
-      .lt(WORDPRESS_START_TO_CLOSE_MS, `must stay below the WordPress activity's ${WORDPRESS_START_TO_CLOSE_MS} ms timeout`)
-      .default(10_000),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .lt(LLM_START_TO_CLOSE_MS, `must stay below the LLM activity's ${LLM_START_TO_CLOSE_MS} ms timeout`)
+    .default(45_000),
 
-    CRM_WEBHOOK_URL: optionalUrl,
+  WP_BASE_URL: optionalUrl,
+  WP_USERNAME: optionalString,
+  WP_APP_PASSWORD: optionalString,
+  WP_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .lt(WORDPRESS_START_TO_CLOSE_MS, `must stay below the WordPress activity's ${WORDPRESS_START_TO_CLOSE_MS} ms timeout`)
+    .default(10_000),
 
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  CRM_WEBHOOK_URL: optionalUrl,
+
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  WORKER_METRICS_ADDRESS: optionalBindAddress,
+});
+
+/** Every environment variable the relay reads; deployment files are checked against it. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+const configSchema = envSchema
+  .superRefine((e, ctx) => {
+    if ((e.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_CLIENT_KEY_PATH === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [e.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined ? 'TEMPORAL_TLS_CLIENT_CERT_PATH' : 'TEMPORAL_TLS_CLIENT_KEY_PATH'],
+        message: 'mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH',
+      });
+    }
+    const wantsTls = [e.TEMPORAL_TLS_SERVER_CA_CERT_PATH, e.TEMPORAL_TLS_CLIENT_CERT_PATH, e.TEMPORAL_TLS_SERVER_NAME, e.TEMPORAL_API_KEY];
+    if (e.TEMPORAL_TLS === false && wantsTls.some((v) => v !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS'],
+        message: 'is false, but TLS files, a server name or an API key are set; remove TEMPORAL_TLS=false or those',
+      });
+    }
   })
   .transform((e, ctx) => {
     const embedded = e.TEMPORAL_ADDRESS === undefined;
@@ -81,7 +115,7 @@ const configSchema = z
       webhook: {
         secrets,
         /** True when no secret was configured and the embedded dev server is in use. */
-        usingDevSecret: e.WP_RELAY_SECRET === undefined && e.WP_RELAY_SECRETS === undefined,
+        usingDevSecret: embedded && e.WP_RELAY_SECRET === undefined && e.WP_RELAY_SECRETS === undefined,
         toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
         maxBodyBytes: e.MAX_BODY_BYTES,
         maxInFlightStarts: e.MAX_IN_FLIGHT_STARTS,
@@ -93,6 +127,19 @@ const configSchema = z
         taskQueue: e.TEMPORAL_TASK_QUEUE,
         startTimeoutMs: e.TEMPORAL_START_TIMEOUT_MS,
         retentionDays: e.TEMPORAL_RETENTION_DAYS,
+        tls: {
+          /** On when asked for, or implied by a certificate, a server name or an API key. */
+          enabled:
+            e.TEMPORAL_TLS ??
+            [e.TEMPORAL_TLS_SERVER_CA_CERT_PATH, e.TEMPORAL_TLS_CLIENT_CERT_PATH, e.TEMPORAL_TLS_SERVER_NAME, e.TEMPORAL_API_KEY].some(
+              (v) => v !== undefined,
+            ),
+          caPath: e.TEMPORAL_TLS_SERVER_CA_CERT_PATH,
+          certPath: e.TEMPORAL_TLS_CLIENT_CERT_PATH,
+          keyPath: e.TEMPORAL_TLS_CLIENT_KEY_PATH,
+          serverName: e.TEMPORAL_TLS_SERVER_NAME,
+        },
+        apiKey: e.TEMPORAL_API_KEY,
         dev: {
           cliPath: e.TEMPORAL_CLI_PATH,
           dbFile: e.TEMPORAL_DEV_DB_FILE,
@@ -113,7 +160,7 @@ const configSchema = z
         timeoutMs: e.WP_TIMEOUT_MS,
       },
       crm: { webhookUrl: e.CRM_WEBHOOK_URL },
-      worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+      worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, metricsAddress: e.WORKER_METRICS_ADDRESS },
     };
   });
 
@@ -126,10 +173,16 @@ function readSecrets(
   if (e.WP_RELAY_SECRET && e.WP_RELAY_SECRETS) throw new Error('set WP_RELAY_SECRET or WP_RELAY_SECRETS, not both');
   if (e.WP_RELAY_SECRETS) return parseSecrets(e.WP_RELAY_SECRETS, { keyed: true });
   if (e.WP_RELAY_SECRET) return parseSecrets(e.WP_RELAY_SECRET, { keyed: false });
-  if (!embedded) {
-    throw new Error('required when TEMPORAL_ADDRESS is set (or WP_RELAY_SECRETS="kid1:secret1,kid2:secret2")');
-  }
-  return parseSecrets(DEV_SECRET, { keyed: false });
+  // Only the receiver needs a secret; it checks with requireWebhookSecrets, so a worker or the CLI runs without.
+  return embedded ? parseSecrets(DEV_SECRET, { keyed: false }) : [];
+}
+
+/** The receiver's start-up check: pointed at a real cluster, it never falls back on the public dev secret. */
+export function requireWebhookSecrets(config: Config): void {
+  if (config.webhook.secrets.length > 0) return;
+  throw new ConfigError([
+    'WP_RELAY_SECRET: required when TEMPORAL_ADDRESS is set (or WP_RELAY_SECRETS="kid1:secret1,kid2:secret2")',
+  ]);
 }
 
 /** Thrown when the environment is invalid; its message lists every problem, one per line. */

@@ -4,6 +4,7 @@ import { runEntryPoint } from './entry-point';
 import { startReceiver } from './http/server';
 import { createLogger } from './logger';
 import { startDevServer, type DevServer } from './temporal/dev-server';
+import { temporalConnectionOptions } from './temporal/connection-options';
 import { installRuntime } from './temporal/runtime';
 import { createRelayWorker } from './temporal/worker';
 
@@ -14,7 +15,7 @@ import { createRelayWorker } from './temporal/worker';
 runEntryPoint(async () => {
   const startedAt = Date.now();
   const config = loadConfig();
-  installRuntime();
+  installRuntime('WARN', config.worker.metricsAddress);
   const logger = createLogger(config.logLevel, 'wp-ai-relay');
   if (config.webhook.usingDevSecret) {
     logger.warn('no WP_RELAY_SECRET set: accepting webhooks signed with the public development secret');
@@ -32,7 +33,7 @@ runEntryPoint(async () => {
   const address = config.temporal.address ?? dev!.address;
   const { worker, connection: workerConnection } = await createRelayWorker({ config, address });
   const running = worker.run();
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(temporalConnectionOptions(config, address));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const receiver = await startReceiver({ config, client, logger });
 

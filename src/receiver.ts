@@ -4,12 +4,13 @@ import { runEntryPoint } from './entry-point';
 import { startReceiver } from './http/server';
 import { createLogger } from './logger';
 import { requireTemporalAddress } from './temporal/address';
+import { temporalConnectionOptions } from './temporal/connection-options';
 
 /** The receiver alone, for deployments that scale it apart from the worker. */
 runEntryPoint(async () => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'wp-ai-relay-receiver');
-  const connection = Connection.lazy({ address: requireTemporalAddress(config, 'receiver') });
+  const connection = Connection.lazy(temporalConnectionOptions(config, requireTemporalAddress(config, 'receiver')));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const receiver = await startReceiver({ config, client, logger });
   logger.info({ url: receiver.url }, 'receiver listening');

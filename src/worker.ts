@@ -8,11 +8,11 @@ import { createRelayWorker } from './temporal/worker';
 /** The worker alone: workflows and activities on the task queue. */
 runEntryPoint(async () => {
   const config = loadConfig();
-  installRuntime();
+  installRuntime('WARN', config.worker.metricsAddress);
   const logger = createLogger(config.logLevel, 'wp-ai-relay-worker');
   const { worker, connection } = await createRelayWorker({ config, address: requireTemporalAddress(config, 'worker') });
   const running = worker.run();
-  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  logger.info({ taskQueue: config.temporal.taskQueue, metricsAddress: config.worker.metricsAddress }, 'worker polling');
   running.catch((error: unknown) => {
     logger.fatal({ err: error }, 'worker stopped');
     process.exit(1);

@@ -1,18 +1,29 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * What became of a webhook, as a label value. `throttled` (429) and `unavailable` (503) are apart from `rejected`
+ * because the sender retries them: a rise means load or a Temporal outage, not bad senders.
+ */
+export type WebhookOutcome = 'accepted' | 'duplicate' | 'rejected' | 'throttled' | 'unavailable' | 'error';
 
 /** The receiver's Prometheus metrics, on a registry of its own so tests and several apps in one process don't clash. */
 export function createReceiverMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'wp_ai_relay_receiver_' });
+  const webhooks = new Counter({
+    name: 'wp_ai_relay_webhooks_total',
+    help: 'Webhook requests by outcome, reason (the WebhookError code, or the outcome itself) and HTTP status.',
+    labelNames: ['outcome', 'reason', 'status'] as const,
+    registers: [registry],
+  });
+  // Series that exist from the start, so rate() and alerts see a 0 before the first request, not "no data".
+  webhooks.inc({ outcome: 'accepted', reason: 'accepted', status: '202' }, 0);
+  webhooks.inc({ outcome: 'duplicate', reason: 'duplicate', status: '202' }, 0);
+  webhooks.inc({ outcome: 'throttled', reason: 'backpressure', status: '429' }, 0);
+  webhooks.inc({ outcome: 'unavailable', reason: 'temporal_unavailable', status: '503' }, 0);
   return {
     registry,
-    /** outcome: accepted | duplicate | rejected; reason: the WebhookError code, or the outcome itself. */
-    webhooks: new Counter({
-      name: 'wp_ai_relay_webhooks_total',
-      help: 'Webhook requests by outcome and reason.',
-      labelNames: ['outcome', 'reason', 'status'] as const,
-      registers: [registry],
-    }),
+    webhooks,
     latency: new Histogram({
       name: 'wp_ai_relay_webhook_duration_seconds',
       help: 'Time from request to response for POST /webhooks/wp.',
@@ -20,7 +31,20 @@ export function createReceiverMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    inFlight: new Gauge({
+      name: 'wp_ai_relay_webhooks_in_flight',
+      help: 'POST /webhooks/wp requests being handled now; 429s start when it reaches MAX_IN_FLIGHT_STARTS.',
+      registers: [registry],
+    }),
   };
 }
 
 export type ReceiverMetrics = ReturnType<typeof createReceiverMetrics>;
+
+/** The outcome label of a finished webhook request. */
+export function webhookOutcome(status: number, recorded: 'accepted' | 'duplicate' | undefined): WebhookOutcome {
+  if (recorded !== undefined) return recorded;
+  if (status === 429) return 'throttled';
+  if (status === 503) return 'unavailable';
+  return status >= 500 ? 'error' : 'rejected';
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import type { Logger } from '../logger';
-import type { ReceiverMetrics } from './metrics';
+import { webhookOutcome, type ReceiverMetrics } from './metrics';
 import { WebhookError } from '../webhooks/errors';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -17,12 +17,18 @@ export function requestLog(logger: Logger, metrics: ReceiverMetrics): Koa.Middle
     const requestId = REQUEST_ID.test(offered) ? offered : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
-    await next();
-    if (ctx.path !== '/webhooks/wp') return;
+    if (ctx.path !== '/webhooks/wp') return next();
+
+    metrics.inFlight.inc();
+    try {
+      await next();
+    } finally {
+      metrics.inFlight.dec();
+    }
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const rejection: unknown = ctx.state.rejection;
-    const outcome: string = ctx.state.outcome ?? (ctx.status >= 500 ? 'error' : 'rejected');
+    const outcome = webhookOutcome(ctx.status, ctx.state.outcome);
     const reason = rejection instanceof WebhookError ? rejection.code : outcome;
     metrics.webhooks.inc({ outcome, reason, status: String(ctx.status) });
     metrics.latency.observe({ outcome }, seconds);

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config';
+import { requireWebhookSecrets, type Config } from '../config';
 import type { Logger } from '../logger';
 import { createStartEvent } from '../temporal/start-event';
 import { createApp } from './app';
@@ -22,6 +22,7 @@ export async function startReceiver(options: {
   port?: number;
 }): Promise<RunningReceiver> {
   const { config, client, logger } = options;
+  requireWebhookSecrets(config);
   const app = createApp({
     webhook: config.webhook,
     startEvent: createStartEvent(client, {

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { Config } from '../config';
+import { temporalConnectionOptions } from './connection-options';
 
 /** The single workflowsPath: the worker bundles workflows/ and nothing else. */
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
@@ -21,7 +22,7 @@ export interface RelayWorker {
 
 export async function createRelayWorker(options: RelayWorkerOptions): Promise<RelayWorker> {
   const { config } = options;
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config, options.address));
   try {
     const worker = await Worker.create({
       connection,

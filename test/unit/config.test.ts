@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, requireWebhookSecrets } from '../../src/config';
 
 function problems(env: Record<string, string>): readonly string[] {
   try {
@@ -23,8 +23,12 @@ describe('configuration', () => {
     assert.ok(config.temporal.retentionDays >= 7);
   });
 
-  it('requires a secret of its own when pointed at a real cluster', () => {
-    assert.match(problems({ TEMPORAL_ADDRESS: 'temporal:7233' }).join('\n'), /WP_RELAY_SECRET: required/);
+  it('lets a receiver pointed at a real cluster start only with a secret of its own', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' });
+    assert.deepEqual(config.webhook.secrets, [], 'a worker or the CLI needs no secret');
+    assert.equal(config.webhook.usingDevSecret, false);
+    assert.throws(() => requireWebhookSecrets(config), /WP_RELAY_SECRET: required/);
+    assert.doesNotThrow(() => requireWebhookSecrets(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', WP_RELAY_SECRET: 'real-secret-0123456789' })));
   });
 
   it('lists every bad variable in one error', () => {

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { ConfigError } from './config';
+import { CliError } from './cli/errors';
+import * as failed from './cli/failed';
+import * as replay from './cli/replay';
+import * as reset from './cli/reset';
+import * as send from './cli/send';
+
+interface Command {
+  readonly usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** Operators' tools: `wp-ai-relay <command>`. Failed runs are the dead-letter queue; these commands work it. */
+const commands: Record<string, Command & { summary: string }> = {
+  send: { ...send, summary: 'build, sign and POST a test event' },
+  failed: { ...failed, summary: 'list Failed runs' },
+  reset: { ...reset, summary: 'reset failed runs to the right point' },
+  replay: { ...replay, summary: 'check a history against the workflow code' },
+};
+
+function help(): string {
+  const entries = Object.entries(commands).map(([name, c]) => [name, c.summary, c.usage]);
+  return [
+    'usage: wp-ai-relay <command> [options]',
+    '',
+    ...entries.map(([name, summary, usage]) => `  ${name!.padEnd(7)} ${summary}\n          ${usage}`),
+    '',
+    'Configuration comes from the relay environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*,',
+    'TEMPORAL_API_KEY, WP_RELAY_SECRET(S), PORT); see docs/operations.md.',
+  ].join('\n');
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) throw new CliError(`unknown command "${name}"\n\n${help()}`, 2);
+  return command.run(rest);
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // Our own errors already say what to do; anything else keeps its stack for a bug report.
+    const known =
+      error instanceof CliError || error instanceof ConfigError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    console.error(known ? `wp-ai-relay: ${(error as Error).message}` : error);
+    process.exit(error instanceof CliError ? error.exitCode : known ? 2 : 1);
+  },
+);

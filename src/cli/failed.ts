@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { connectClient, TARGET_OPTIONS } from './context';
+import { UsageError } from './errors';
+import { failedQuery, listFailedRuns, type FailedRun } from './failed-runs';
+
+export const usage =
+  'wp-ai-relay failed [--since 24h] [--event post.published] [--site URL] [--post-id N] [--limit 50] [--json] [--address host:port] [--namespace NS]';
+
+/** Lists Failed runs (the dead-letter state) with what failed, and prints the query for the Web UI. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      since: { type: 'string', default: '24h' },
+      event: { type: 'string' },
+      site: { type: 'string' },
+      'post-id': { type: 'string' },
+      limit: { type: 'string', default: '50' },
+      json: { type: 'boolean', default: false },
+      ...TARGET_OPTIONS,
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
+  const postId = values['post-id'] === undefined ? undefined : Number(values['post-id']);
+  if (postId !== undefined && !Number.isSafeInteger(postId)) throw new UsageError('--post-id must be an integer', usage);
+  const limit = Number(values.limit);
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer', usage);
+
+  let query: string;
+  try {
+    query = failedQuery({ since: values.since, event: values.event, site: values.site, postId });
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
+  }
+  const temporal = await connectClient(loadConfig(), values);
+  try {
+    const runs = await listFailedRuns(temporal.client, query, limit);
+    if (values.json) {
+      console.log(JSON.stringify({ query, runs }, null, 2));
+    } else {
+      console.log(`query: ${query}`);
+      console.log(runs.length === 0 ? 'no failed runs' : runs.map(formatRun).join('\n'));
+      if (runs.length > 0) console.log(`\nreset one with: wp-ai-relay reset <workflowId>`);
+    }
+    return 0;
+  } finally {
+    await temporal.close();
+  }
+}
+
+function formatRun(run: FailedRun): string {
+  const where = [run.event, run.site, run.postId === undefined ? undefined : `post ${run.postId}`].filter(Boolean).join(' ');
+  return [
+    `${run.workflowId}  (run ${run.runId}, ${run.type}, failed ${run.closeTime ?? '?'})`,
+    ...(where ? [`  ${where}`] : []),
+    ...(run.cause ? [`  cause: ${run.cause}`] : []),
+  ].join('\n');
+}
