@@ -6,36 +6,27 @@ import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type Workflow
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { enrichPost } from '../../workflows';
 import { sampleEvent } from '../../src/webhooks/sample-events';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
-import { startRelay, type Relay } from '../support/relay';
+import type { LlmStub } from '../support/llm-stub';
+import type { Relay } from '../support/relay';
+import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import type { WordPress } from '../support/wordpress';
 
 /**
  * enrichPost end to end through the real worker: a real WordPress (REST API, Application Password, the plugin's
  * registered meta) is read and written, the real `openai` client talks to the stand-in LLM, Temporal is real.
  */
 describe('enrichPost against a real WordPress', () => {
+  let stack: Stack;
   let wp: WordPress;
   let llm: LlmStub;
   let relay: Relay;
 
   before(async () => {
-    [wp, llm] = await Promise.all([startWordPress(), startLlmStub()]);
-    relay = await startRelay({
-      env: {
-        OPENAI_BASE_URL: llm.baseURL,
-        OPENAI_TIMEOUT_MS: '1500',
-        WP_BASE_URL: wp.baseUrl,
-        WP_USERNAME: wp.adminUser,
-        WP_APP_PASSWORD: wp.appPassword,
-      },
-    });
+    stack = await startStack({ relayEnv: { OPENAI_TIMEOUT_MS: '1500' } });
+    ({ wp, llm, relay } = stack);
   });
-  after(async () => {
-    await relay?.stop();
-    await Promise.all([wp?.stop(), llm?.close()]);
-  });
+  after(() => stack?.stop());
 
   async function publishPost(title: string, content: string): Promise<number> {
     const response = await wp.rest('/wp/v2/posts', {

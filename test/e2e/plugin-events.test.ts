@@ -2,32 +2,23 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { batchRequestedSchema, commentCreatedSchema, leadSubmittedSchema } from '../../src/webhooks/events';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
-import { startRelay, type Relay } from '../support/relay';
-import { elapse, readOutbox, startWordPress, type OutboxRow, type WordPress } from '../support/wordpress';
+import type { Relay } from '../support/relay';
+import { startStack, type Stack } from '../support/stack';
+import { elapse, pluginLogLines, readOutbox, type OutboxRow, type WordPress } from '../support/wordpress';
 
 const OLD_SECRET = 'old-secret-0123456789abcdef';
 const NEW_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 describe('comments, leads and signing options', () => {
+  let stack: Stack;
   let wp: WordPress;
-  let llm: LlmStub;
   let relay: Relay;
   let postId: number;
 
   before(async () => {
-    [wp, llm] = await Promise.all([startWordPress(), startLlmStub()]);
     // Two secrets active at once, as during a rotation.
-    relay = await startRelay({
-      env: {
-        WP_RELAY_SECRET: '',
-        WP_RELAY_SECRETS: `old:${OLD_SECRET},new:${NEW_SECRET}`,
-        OPENAI_BASE_URL: llm.baseURL,
-        WP_BASE_URL: wp.baseUrl,
-        WP_USERNAME: wp.adminUser,
-        WP_APP_PASSWORD: wp.appPassword,
-      },
-    });
+    stack = await startStack({ relayEnv: { WP_RELAY_SECRET: '', WP_RELAY_SECRETS: `old:${OLD_SECRET},new:${NEW_SECRET}` } });
+    ({ wp, relay } = stack);
     await wp.setOptions({
       ai_relay_endpoint: `${relay.url}/webhooks/wp`,
       ai_relay_allow_private: true,
@@ -38,11 +29,7 @@ describe('comments, leads and signing options', () => {
     const created = await wp.rest('/wp/v2/posts', { method: 'POST', body: JSON.stringify({ title: 'Open for comments', content: 'x', status: 'publish' }) });
     postId = ((await created.json()) as { id: number }).id;
   });
-  after(async () => {
-    await relay?.stop();
-    await llm?.close();
-    await wp?.stop();
-  });
+  after(() => stack?.stop());
 
   const rowsOf = async (event: string): Promise<OutboxRow[]> => (await readOutbox(wp)).filter((row) => row.event === event);
 
@@ -129,7 +116,6 @@ describe('comments, leads and signing options', () => {
   });
 
   test('WordPress logged no PHP notice, warning or error from the plugin', async () => {
-    const lines = (await wp.debugLog()).split('\n').filter((line) => /(wordpress-plugin|plugins)\/wp-ai-relay\//.test(line));
-    assert.deepEqual(lines, []);
+    assert.deepEqual(await pluginLogLines(wp), []);
   });
 });

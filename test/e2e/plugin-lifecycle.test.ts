@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PLUGIN_FILE, readOutbox, startWordPress, type WordPress } from '../support/wordpress';
+import { PLUGIN_FILE, pluginLogLines, readOutbox, startWordPress, type WordPress } from '../support/wordpress';
 
 const php = {
   table: "global $wpdb; echo $wpdb->get_var(\"SHOW TABLES LIKE '{$wpdb->prefix}ai_relay_outbox'\") ?: 'none';",
@@ -75,8 +75,7 @@ describe('activation, deactivation and uninstall', () => {
   });
 
   test('WordPress logged no PHP notice, warning or error from the plugin', async () => {
-    const lines = (await wp.debugLog()).split('\n').filter((line) => /(wordpress-plugin|plugins)\/wp-ai-relay\//.test(line));
-    assert.deepEqual(lines, []);
+    assert.deepEqual(await pluginLogLines(wp), []);
   });
 });
 

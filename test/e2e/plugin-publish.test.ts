@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { postPublishedSchema } from '../../src/webhooks/events';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
-import { startRelay, TEST_SECRET, type Relay } from '../support/relay';
-import { elapse, readOutbox, startWordPress, type WordPress } from '../support/wordpress';
+import type { LlmStub } from '../support/llm-stub';
+import { TEST_SECRET, type Relay } from '../support/relay';
+import { startStack, type Stack } from '../support/stack';
+import { elapse, pluginLogLines, readOutbox, type WordPress } from '../support/wordpress';
 
 /** Webhooks the receiver answered, by `outcome/reason/status`, from its own Prometheus counter (zeros left out). */
 async function received(relay: Relay): Promise<Record<string, number>> {
@@ -19,22 +20,17 @@ async function received(relay: Relay): Promise<Record<string, number>> {
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 describe('publishing a post, with the real relay and worker', () => {
+  let stack: Stack;
   let wp: WordPress;
   let llm: LlmStub;
   let relay: Relay;
 
   before(async () => {
-    [wp, llm] = await Promise.all([startWordPress({ constants: { AI_RELAY_SECRET: TEST_SECRET } }), startLlmStub()]);
-    relay = await startRelay({
-      env: { OPENAI_BASE_URL: llm.baseURL, WP_BASE_URL: wp.baseUrl, WP_USERNAME: wp.adminUser, WP_APP_PASSWORD: wp.appPassword },
-    });
+    stack = await startStack({ wordpress: { constants: { AI_RELAY_SECRET: TEST_SECRET } } });
+    ({ wp, llm, relay } = stack);
     await wp.setOptions({ ai_relay_endpoint: `${relay.url}/webhooks/wp`, ai_relay_allow_private: true });
   });
-  after(async () => {
-    await relay?.stop();
-    await llm?.close();
-    await wp?.stop();
-  });
+  after(() => stack?.stop());
 
   let postId: number;
   let key: string;
@@ -129,7 +125,6 @@ describe('publishing a post, with the real relay and worker', () => {
   });
 
   test('WordPress logged no PHP notice, warning or error from the plugin', async () => {
-    const lines = (await wp.debugLog()).split('\n').filter((line) => /(wordpress-plugin|plugins)\/wp-ai-relay\//.test(line));
-    assert.deepEqual(lines, []);
+    assert.deepEqual(await pluginLogLines(wp), []);
   });
 });

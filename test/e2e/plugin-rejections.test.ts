@@ -1,30 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
-import { startRelay, TEST_SECRET, type Relay } from '../support/relay';
-import { elapse, readOutbox, startWordPress, type WordPress } from '../support/wordpress';
+import { TEST_SECRET, type Relay } from '../support/relay';
+import { startStack, type Stack } from '../support/stack';
+import { elapse, pluginLogLines, readOutbox, type WordPress } from '../support/wordpress';
 
 describe('an event the receiver refuses', () => {
+  let stack: Stack;
   let wp: WordPress;
-  let llm: LlmStub;
   let relay: Relay;
 
   before(async () => {
-    [wp, llm] = await Promise.all([startWordPress(), startLlmStub()]);
-    relay = await startRelay({
-      env: { OPENAI_BASE_URL: llm.baseURL, WP_BASE_URL: wp.baseUrl, WP_USERNAME: wp.adminUser, WP_APP_PASSWORD: wp.appPassword },
-    });
+    stack = await startStack();
+    ({ wp, relay } = stack);
     await wp.setOptions({
       ai_relay_endpoint: `${relay.url}/webhooks/wp`,
       ai_relay_allow_private: true,
       ai_relay_secret: 'not-the-relay-secret-0123',
     });
   });
-  after(async () => {
-    await relay?.stop();
-    await llm?.close();
-    await wp?.stop();
-  });
+  after(() => stack?.stop());
 
   let key: string;
 
@@ -82,7 +76,6 @@ describe('an event the receiver refuses', () => {
   });
 
   test('WordPress logged no PHP notice, warning or error from the plugin', async () => {
-    const lines = (await wp.debugLog()).split('\n').filter((line) => /(wordpress-plugin|plugins)\/wp-ai-relay\//.test(line));
-    assert.deepEqual(lines, []);
+    assert.deepEqual(await pluginLogLines(wp), []);
   });
 });

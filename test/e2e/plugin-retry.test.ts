@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { parseSecrets } from '../../src/webhooks/secrets';
 import { verifyWebhook } from '../../src/webhooks/verify';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
-import { startRelay, TEST_SECRET, type Relay } from '../support/relay';
-import { elapse, readOutbox, startWordPress, type OutboxRow, type WordPress } from '../support/wordpress';
+import { TEST_SECRET, type Relay } from '../support/relay';
+import { startStack, type Stack } from '../support/stack';
+import { elapse, pluginLogLines, readOutbox, type OutboxRow, type WordPress } from '../support/wordpress';
 
 /** What a load balancer says while the relay behind it is down: 503, and it keeps what it was sent. */
 async function startUnavailable(retryAfter: string) {
@@ -38,28 +38,20 @@ const only = (rows: OutboxRow[], postId: number): OutboxRow => {
 };
 
 describe('delivery when the receiver is down', () => {
+  let stack: Stack;
   let wp: WordPress;
-  let llm: LlmStub;
   let relay: Relay;
   let unavailable: Awaited<ReturnType<typeof startUnavailable>>;
   let endpoint: string;
 
   before(async () => {
-    [wp, llm, unavailable] = await Promise.all([
-      startWordPress({ constants: { AI_RELAY_SECRET: TEST_SECRET } }),
-      startLlmStub(),
-      startUnavailable('120'),
-    ]);
-    relay = await startRelay({
-      env: { OPENAI_BASE_URL: llm.baseURL, WP_BASE_URL: wp.baseUrl, WP_USERNAME: wp.adminUser, WP_APP_PASSWORD: wp.appPassword },
-    });
+    [stack, unavailable] = await Promise.all([startStack({ wordpress: { constants: { AI_RELAY_SECRET: TEST_SECRET } } }), startUnavailable('120')]);
+    ({ wp, relay } = stack);
     endpoint = `${relay.url}/webhooks/wp`;
     await wp.setOptions({ ai_relay_endpoint: endpoint, ai_relay_allow_private: true });
   });
   after(async () => {
-    await relay?.stop();
-    await Promise.all([llm?.close(), unavailable?.close()]);
-    await wp?.stop();
+    await Promise.all([stack?.stop(), unavailable?.close()]);
   });
 
   const publish = async (title: string) => {
@@ -165,7 +157,6 @@ describe('delivery when the receiver is down', () => {
   });
 
   test('WordPress logged no PHP notice, warning or error from the plugin', async () => {
-    const lines = (await wp.debugLog()).split('\n').filter((line) => /(wordpress-plugin|plugins)\/wp-ai-relay\//.test(line));
-    assert.deepEqual(lines, []);
+    assert.deepEqual(await pluginLogLines(wp), []);
   });
 });

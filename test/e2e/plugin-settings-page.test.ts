@@ -2,25 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
-import { startRelay, TEST_SECRET, type Relay } from '../support/relay';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type TestBrowser } from '../support/browser';
+import { TEST_SECRET, type Relay } from '../support/relay';
+import { startStack, type Stack } from '../support/stack';
 import { readOutbox, startWordPress, type WordPress } from '../support/wordpress';
 
 const SCREENSHOT = resolve(__dirname, '../../docs/images/settings-page.png');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-async function logIn(browser: Browser, wp: WordPress): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function logIn(context: BrowserContext, wp: WordPress): Promise<Page> {
   // Admin pages link to wordpress.org and its CDN; nothing outside this machine is needed.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
   const page = await context.newPage();
@@ -32,30 +22,22 @@ async function logIn(browser: Browser, wp: WordPress): Promise<Page> {
 }
 
 describe('the settings page, in Chromium', () => {
+  let stack: Stack;
   let wp: WordPress;
-  let llm: LlmStub;
   let relay: Relay;
-  let browser: Browser;
+  let chromium: TestBrowser;
   let page: Page;
 
   before(async () => {
-    [wp, llm, browser] = await Promise.all([
-      startWordPress(),
-      startLlmStub(),
-      chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    ]);
-    relay = await startRelay({
-      env: { OPENAI_BASE_URL: llm.baseURL, WP_BASE_URL: wp.baseUrl, WP_USERNAME: wp.adminUser, WP_APP_PASSWORD: wp.appPassword },
-    });
+    [stack, chromium] = await Promise.all([startStack(), launchChromium({ viewport: { width: 1280, height: 900 } })]);
+    ({ wp, relay } = stack);
     // Published before the plugin is configured, so the test event has a post and the outbox starts empty.
     await wp.rest('/wp/v2/posts', { method: 'POST', body: JSON.stringify({ title: 'Hello from WordPress', content: 'A first post.', status: 'publish' }) });
-    page = await logIn(browser, wp);
+    page = await logIn(chromium.context, wp);
   });
   after(async () => {
-    await browser?.close();
-    await relay?.stop();
-    await llm?.close();
-    await wp?.stop();
+    await chromium?.close();
+    await stack?.stop();
   });
 
   test('saving the settings stores them, and the secret is never shown back', async () => {

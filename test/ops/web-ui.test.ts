@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { launchChromium, type TestBrowser } from '../support/browser';
 import { ROOT } from './helpers/cli';
-import { launchChromium, type TestBrowser } from './helpers/browser';
 import { startOpsStack, type OpsStack } from './helpers/ops-stack';
 
 /**

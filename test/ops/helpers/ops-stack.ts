@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { EnrichPostResult } from '../../../workflows';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
-import { startLlmStub, type LlmStub } from '../../support/llm-stub';
-import { startRelay, type Relay } from '../../support/relay';
-import { startTestTemporal, type TestTemporal } from '../../support/temporal';
+import { startStack, type Stack } from '../../support/stack';
 import { sendWebhook } from '../../support/webhook';
-import { startWordPress, type WordPress } from '../../support/wordpress';
 
-/**
- * Everything a run of enrichPost touches, all real: Temporal dev server, WordPress (with the plugin, which
- * registers the summary meta), the stand-in LLM, and the relay (receiver + worker) wired to them.
- */
-export interface OpsStack {
-  readonly temporal: TestTemporal;
-  readonly wp: WordPress;
-  readonly llm: LlmStub;
-  readonly relay: Relay;
+/** The whole stack, with what an operator's test does to it: create posts, send events, watch runs end. */
+export interface OpsStack extends Stack {
   /** Environment for the CLI and `temporal`/tctl: the relay's own Temporal. */
   readonly cliEnv: Record<string, string>;
   createPost(title: string): Promise<number>;
@@ -27,20 +17,13 @@ export interface OpsStack {
   /** Waits for the workflow ID's current run to complete and returns its result and run ID. */
   expectCompleted(workflowId: string): Promise<{ result: EnrichPostResult; runId: string }>;
   storedSummary(postId: number): Promise<string | undefined>;
-  stop(): Promise<void>;
 }
 
 export async function startOpsStack(options: { ui?: boolean } = {}): Promise<OpsStack> {
-  const [temporal, wp, llm] = await Promise.all([startTestTemporal({ ui: options.ui ?? false }), startWordPress(), startLlmStub()]);
-  const relay = await startRelay({
-    temporal,
-    env: { OPENAI_BASE_URL: llm.baseURL, WP_BASE_URL: wp.baseUrl, WP_USERNAME: wp.adminUser, WP_APP_PASSWORD: wp.appPassword },
-  });
+  const stack = await startStack({ temporal: { ui: options.ui ?? false } });
+  const { temporal, wp, relay } = stack;
   return {
-    temporal,
-    wp,
-    llm,
-    relay,
+    ...stack,
     cliEnv: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: relay.config.temporal.namespace },
     async createPost(title) {
       const response = await wp.rest('/wp/v2/posts', {
@@ -75,10 +58,6 @@ export async function startOpsStack(options: { ui?: boolean } = {}): Promise<Ops
       const post = (await (await wp.rest(`/wp/v2/posts/${postId}?context=edit`)).json()) as { meta?: Record<string, unknown> };
       const summary = post.meta?.ai_relay_summary;
       return typeof summary === 'string' && summary !== '' ? summary : undefined;
-    },
-    async stop() {
-      await relay.stop();
-      await Promise.all([llm.close(), wp.stop(), temporal.stop()]);
     },
   };
 }

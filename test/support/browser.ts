@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type ViewportSize } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Kept off the network (no updates, sync or QUIC), so it only talks to the servers a test started. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface TestBrowser {
+  readonly context: BrowserContext;
+  /** Closes Chromium and removes its profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's headless Chromium (or `CHROMIUM_PATH`) with a fresh throwaway profile: playwright takes it as the
+ * persistent context's directory, its form of `--user-data-dir`, which it refuses as a flag.
+ */
+export async function launchChromium(options: { viewport?: ViewportSize } = {}): Promise<TestBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'wp-ai-relay-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      viewport: options.viewport ?? { width: 1440, height: 900 },
+      args: CHROMIUM_ARGS,
+    });
+    return {
+      context,
+      close: async () => {
+        await context.close();
+        await rm(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  }
+}
