@@ -6,10 +6,9 @@
  *
  * Needs the Debian packages wordpress, php-cli, php-mysql and mariadb-server, and the `temporal` CLI.
  */
-import { startLlmStub } from '../test/support/llm-stub';
-import { startRelay, TEST_SECRET } from '../test/support/relay';
-import { startTestTemporal } from '../test/support/temporal';
-import { readOutbox, startWordPress } from '../test/support/wordpress';
+import { TEST_SECRET } from '../test/support/relay';
+import { startStack } from '../test/support/stack';
+import { readOutbox } from '../test/support/wordpress';
 
 async function run(): Promise<void> {
   const once = process.argv.includes('--once');
@@ -20,20 +19,10 @@ async function run(): Promise<void> {
   };
 
   try {
-    step('starting WordPress, the stand-in LLM and Temporal (with its Web UI)');
-    const [wp, llm, temporal] = await Promise.all([
-      startWordPress({ constants: { AI_RELAY_SECRET: TEST_SECRET } }),
-      startLlmStub(),
-      startTestTemporal({ ui: true }),
-    ]);
-    stops.push(() => wp.stop(), () => llm.close(), () => temporal.stop());
-
-    step('starting the relay: worker and receiver');
-    const relay = await startRelay({
-      temporal,
-      env: { OPENAI_BASE_URL: llm.baseURL, WP_BASE_URL: wp.baseUrl, WP_USERNAME: wp.adminUser, WP_APP_PASSWORD: wp.appPassword },
-    });
-    stops.push(() => relay.stop());
+    step('starting WordPress, the stand-in LLM, Temporal (with its Web UI) and the relay');
+    const stack = await startStack({ wordpress: { constants: { AI_RELAY_SECRET: TEST_SECRET } }, temporal: { ui: true } });
+    stops.push(() => stack.stop());
+    const { wp, relay, temporal } = stack;
     await wp.setOptions({ ai_relay_endpoint: `${relay.url}/webhooks/wp`, ai_relay_allow_private: true });
 
     step('publishing a post through the WordPress REST API');
