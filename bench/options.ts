@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'startup'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  readonly durationSeconds: number;
+  /** Each load scenario runs this many times, interleaved, so ratios compare runs made under the same machine load. */
+  readonly rounds: number;
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  /** Requests per second of the fixed-rate runs; the first is the one the targets and ratios use. */
+  readonly rates: readonly number[];
+  readonly loopEvents: number;
+  readonly loopConcurrentEvents: number;
+  readonly loopEditors: number;
+  readonly startupRuns: number;
+  readonly scenarios: ReadonlySet<Scenario>;
+  /** `--sqlite-pragma` values for the dev server, e.g. journal_mode=WAL. */
+  readonly sqlitePragmas: readonly string[];
+  /** `--dynamic-config-value` settings for the dev server (values are JSON). */
+  readonly temporalDynamicConfig: Record<string, string | number | boolean>;
+  /** Temporal keeps history in memory instead of a SQLite file: not durable, only to show what the file costs. */
+  readonly temporalInMemory: boolean;
+  /** Run the receiver and the bare app from tsc's JavaScript output instead of through the tsx loader. */
+  readonly compiled: boolean;
+  /** Extra environment for the receiver and the worker processes (experiments: LOG_LEVEL=warn, ...). */
+  readonly receiverEnv: Record<string, string>;
+  readonly workerEnv: Record<string, string>;
+  /** Turn on PHP's opcode cache for WordPress (off in php -S by default, on in any production PHP). */
+  readonly wordpressOpcache: boolean;
+  readonly keep: boolean;
+}
+
+const HELP = `npm run bench -- [flags]
+
+  --duration <s>            measured seconds per run (default 5)
+  --rounds <n>              rounds of the load scenarios, interleaved; figures are medians (default 3)
+  --warmup <s>              warm-up seconds before each run, not measured (default 1)
+  --connections <n>         concurrent connections / callers (default 16)
+  --rate <n,...>            requests per second of the fixed-rate runs; several make a sweep, the first is
+                            the one ratios and targets use (default 300)
+  --loop-events <n>         events published one at a time in the loop (default 20)
+  --loop-concurrent <n>     events published by several editors at once (default 40)
+  --loop-editors <n>        editors publishing at once (default 4)
+  --startup-runs <n>        times \`npm start\` is timed (default 2)
+  --only <a,b,...>          scenarios to run, of ${SCENARIOS.join(', ')} (default all)
+  --sqlite-pragma <k=v>     replaces the dev server's default pragmas (journal_mode=WAL) (repeatable;
+                            journal_mode, synchronous), e.g. journal_mode=DELETE for SQLite's own default
+  --temporal-config <K=V>   dynamic config for the dev server, value in JSON (repeatable), e.g.
+                            system.enableActivityEagerExecution=true
+  --compiled                run receiver and bare app from tsc output (node file.js), not through tsx
+  --temporal-in-memory      no SQLite file (not durable; shows what persistence costs)
+  --receiver-env <K=V>      extra environment for the receiver (repeatable)
+  --worker-env <K=V>        extra environment for the worker (repeatable)
+  --wp-opcache              WordPress with PHP's opcode cache, as production PHP runs (php -S leaves it off)
+  --keep                    keep the temp dir (logs, databases)
+`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '1' },
+      connections: { type: 'string', default: '16' },
+      rate: { type: 'string', default: '300' },
+      'loop-events': { type: 'string', default: '20' },
+      'loop-concurrent': { type: 'string', default: '40' },
+      'loop-editors': { type: 'string', default: '4' },
+      'startup-runs': { type: 'string', default: '2' },
+      only: { type: 'string' },
+      'sqlite-pragma': { type: 'string', multiple: true, default: [] },
+      'temporal-in-memory': { type: 'boolean', default: false },
+      'temporal-config': { type: 'string', multiple: true, default: [] },
+      compiled: { type: 'boolean', default: false },
+      'receiver-env': { type: 'string', multiple: true, default: [] },
+      'worker-env': { type: 'string', multiple: true, default: [] },
+      'wp-opcache': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const only = values.only?.split(',').map((s) => s.trim());
+  for (const name of only ?? []) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"\n\n${HELP}`);
+  }
+  return {
+    durationSeconds: number(values.duration, 'duration', 1, 600),
+    rounds: number(values.rounds, 'rounds', 1, 20),
+    warmupSeconds: number(values.warmup, 'warmup', 0, 60),
+    connections: number(values.connections, 'connections', 1, 512),
+    rates: values.rate.split(',').map((r) => number(r.trim(), 'rate', 1, 100_000)),
+    loopEvents: number(values['loop-events'], 'loop-events', 1, 1000),
+    loopConcurrentEvents: number(values['loop-concurrent'], 'loop-concurrent', 1, 10_000),
+    loopEditors: number(values['loop-editors'], 'loop-editors', 1, 64),
+    startupRuns: number(values['startup-runs'], 'startup-runs', 0, 10),
+    scenarios: new Set((only ?? SCENARIOS) as Scenario[]),
+    sqlitePragmas: values['sqlite-pragma'],
+    temporalInMemory: values['temporal-in-memory'],
+    temporalDynamicConfig: Object.fromEntries(
+      Object.entries(pairs(values['temporal-config'], 'temporal-config')).map(([k, v]) => [k, JSON.parse(v) as string | number | boolean]),
+    ),
+    compiled: values.compiled,
+    receiverEnv: pairs(values['receiver-env'], 'receiver-env'),
+    workerEnv: pairs(values['worker-env'], 'worker-env'),
+    wordpressOpcache: values['wp-opcache'],
+    keep: values.keep,
+  };
+}
+
+function number(value: string, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
+  return n;
+}
+
+function pairs(values: string[], name: string): Record<string, string> {
+  return Object.fromEntries(
+    values.map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new Error(`--${name} takes KEY=VALUE, got "${pair}"`);
+      return [pair.slice(0, eq), pair.slice(eq + 1)];
+    }),
+  );
+}

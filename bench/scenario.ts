@@ -1,0 +1,75 @@
+import { runLoad } from './load';
+import type { DirectJob, HttpJob, LoadResult } from './load-protocol';
+import { startMonitor, type MonitorResult } from './monitor';
+import { round, type LatencySummary } from './stats';
+
+/** One printed line: a load run with what the processes around it did meanwhile. */
+export interface ScenarioLine {
+  readonly scenario: string;
+  readonly mode: 'max' | 'rate';
+  readonly round: number;
+  readonly connections: number;
+  readonly target_rate?: number;
+  readonly seconds: number;
+  readonly requests: number;
+  readonly rps: number;
+  readonly latency_ms: LatencySummary;
+  readonly statuses: Record<string, number>;
+  readonly non_2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly not_sent: number;
+  readonly rss_mb: MonitorResult['rss_mb'];
+  readonly cpu_pct: MonitorResult['cpu_pct'];
+  /** CPU each process spent per completed request: the figure that bounds throughput on a machine of N cores. */
+  readonly cpu_ms_per_request: Record<string, number>;
+}
+
+/**
+ * Runs a job in a load process and watches CPU and memory of `pids` during its measured window. `memoryOf` names
+ * the processes whose RSS is reported (the receiver under test and the worker).
+ */
+export async function runScenario(
+  name: string,
+  roundNumber: number,
+  job: HttpJob | DirectJob,
+  pids: Record<string, number | undefined>,
+  memoryOf: readonly string[],
+): Promise<{ line: ScenarioLine; result: LoadResult }> {
+  let monitor: ReturnType<typeof startMonitor> | undefined;
+  const result = await runLoad(job, (loadPid) => {
+    monitor = startMonitor({ ...pids, load: loadPid }, memoryOf);
+  });
+  const usage = monitor!.stop();
+  const non2xx = Object.entries(result.statuses)
+    .filter(([status]) => /^\d+$/.test(status) && !status.startsWith('2'))
+    .reduce((sum, [, count]) => sum + count, 0);
+  const line: ScenarioLine = {
+    scenario: name,
+    mode: job.rate === undefined ? 'max' : 'rate',
+    round: roundNumber,
+    connections: job.connections,
+    ...(job.rate === undefined ? {} : { target_rate: job.rate }),
+    seconds: round(result.seconds),
+    requests: result.requests,
+    rps: round(result.requests / result.seconds, 1),
+    latency_ms: result.latency,
+    statuses: result.statuses,
+    non_2xx: non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    not_sent: result.notSent,
+    rss_mb: usage.rss_mb,
+    cpu_pct: usage.cpu_pct,
+    cpu_ms_per_request: perRequest(usage.cpu_pct, result.requests / result.seconds),
+  };
+  return { line, result };
+}
+
+function perRequest(cpuPct: Record<string, number>, rps: number): Record<string, number> {
+  const ms: Record<string, number> = {};
+  for (const name of ['receiver', 'temporal', 'load']) {
+    if (cpuPct[name] !== undefined && rps > 0) ms[name] = round((cpuPct[name] * 10) / rps, 3);
+  }
+  return ms;
+}
