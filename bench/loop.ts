@@ -14,6 +14,8 @@ interface Publication {
 }
 
 const FIND_RUN_TIMEOUT_MS = 15_000;
+/** A run still open after this is stuck (WordPress or the LLM failing, retried with backoff); the loop reports it. */
+const RUN_TIMEOUT_MS = 60_000;
 const WARMUP_EVENTS = 2;
 const CONTENT = Array.from(
   { length: 6 },
@@ -40,7 +42,10 @@ async function follow(client: Client, taskQueue: string, published: Awaited<Retu
   for (;;) {
     for await (const info of client.workflow.list({ query })) {
       const handle = client.workflow.getHandle(info.workflowId, info.runId);
-      await handle.result();
+      await Promise.race([
+        handle.result(),
+        sleep(RUN_TIMEOUT_MS, undefined, { ref: false }).then(() => Promise.reject(new Error(`run ${info.workflowId} still open after ${RUN_TIMEOUT_MS} ms`))),
+      ]);
       return { ...published, timing: await runTiming(handle) };
     }
     if (Date.now() > deadline) {

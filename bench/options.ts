@@ -18,8 +18,6 @@ export interface BenchOptions {
   readonly scenarios: ReadonlySet<Scenario>;
   /** `--sqlite-pragma` values for the dev server, e.g. journal_mode=WAL. */
   readonly sqlitePragmas: readonly string[];
-  /** `--dynamic-config-value` settings for the dev server (values are JSON). */
-  readonly temporalDynamicConfig: Record<string, string | number | boolean>;
   /** Temporal keeps history in memory instead of a SQLite file: not durable, only to show what the file costs. */
   readonly temporalInMemory: boolean;
   /** Run the receiver and the bare app from tsc's JavaScript output instead of through the tsx loader. */
@@ -27,8 +25,6 @@ export interface BenchOptions {
   /** Extra environment for the receiver and the worker processes (experiments: LOG_LEVEL=warn, ...). */
   readonly receiverEnv: Record<string, string>;
   readonly workerEnv: Record<string, string>;
-  /** Turn on PHP's opcode cache for WordPress (off in php -S by default, on in any production PHP). */
-  readonly wordpressOpcache: boolean;
   readonly keep: boolean;
 }
 
@@ -47,13 +43,10 @@ const HELP = `npm run bench -- [flags]
   --only <a,b,...>          scenarios to run, of ${SCENARIOS.join(', ')} (default all)
   --sqlite-pragma <k=v>     replaces the dev server's default pragmas (journal_mode=WAL) (repeatable;
                             journal_mode, synchronous), e.g. journal_mode=DELETE for SQLite's own default
-  --temporal-config <K=V>   dynamic config for the dev server, value in JSON (repeatable), e.g.
-                            system.enableActivityEagerExecution=true
   --compiled                run receiver and bare app from tsc output (node file.js), not through tsx
   --temporal-in-memory      no SQLite file (not durable; shows what persistence costs)
   --receiver-env <K=V>      extra environment for the receiver (repeatable)
   --worker-env <K=V>        extra environment for the worker (repeatable)
-  --wp-opcache              WordPress with PHP's opcode cache, as production PHP runs (php -S leaves it off)
   --keep                    keep the temp dir (logs, databases)
 `;
 
@@ -73,11 +66,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       only: { type: 'string' },
       'sqlite-pragma': { type: 'string', multiple: true, default: [] },
       'temporal-in-memory': { type: 'boolean', default: false },
-      'temporal-config': { type: 'string', multiple: true, default: [] },
       compiled: { type: 'boolean', default: false },
       'receiver-env': { type: 'string', multiple: true, default: [] },
       'worker-env': { type: 'string', multiple: true, default: [] },
-      'wp-opcache': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -103,13 +94,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     scenarios: new Set((only ?? SCENARIOS) as Scenario[]),
     sqlitePragmas: values['sqlite-pragma'],
     temporalInMemory: values['temporal-in-memory'],
-    temporalDynamicConfig: Object.fromEntries(
-      Object.entries(pairs(values['temporal-config'], 'temporal-config')).map(([k, v]) => [k, JSON.parse(v) as string | number | boolean]),
-    ),
     compiled: values.compiled,
     receiverEnv: pairs(values['receiver-env'], 'receiver-env'),
     workerEnv: pairs(values['worker-env'], 'worker-env'),
-    wordpressOpcache: values['wp-opcache'],
     keep: values.keep,
   };
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
@@ -63,12 +62,11 @@ export async function startStack(options: BenchOptions, dir: string, log: (line:
         dbFile: options.temporalInMemory ? undefined : join(dir, 'temporal.db'),
         // None given: the dev server's own default (DEFAULT_SQLITE_PRAGMAS), as `npm start` runs it.
         sqlitePragmas: options.sqlitePragmas.length > 0 ? options.sqlitePragmas : undefined,
-        dynamicConfig: options.temporalDynamicConfig,
         namespace: 'default',
         retentionDays: 14,
       }),
       startLlmStub(),
-      wantsLoop ? startBenchWordPress(`http://127.0.0.1:${loopPort}/webhooks/wp`, options.wordpressOpcache ? dir : undefined) : undefined,
+      wantsLoop ? startBenchWordPress(`http://127.0.0.1:${loopPort}/webhooks/wp`) : undefined,
     ]);
     stops.push(() => temporal.stop(), () => llm.close());
     if (wordpress && 'stop' in wordpress) stops.push(() => wordpress.stop());
@@ -127,18 +125,8 @@ export async function startStack(options: BenchOptions, dir: string, log: (line:
   }
 }
 
-/**
- * A real WordPress whose plugin sends post.published to `endpoint`, or why there is none. With `opcacheDir`, PHP
- * caches compiled scripts as production PHP does: the harness passes this process's environment to php, and a
- * scan dir that starts with ':' adds to PHP's own ini files instead of replacing them.
- */
-async function startBenchWordPress(endpoint: string, opcacheDir: string | undefined): Promise<WordPress | { unavailable: string }> {
-  if (opcacheDir !== undefined) {
-    const iniDir = join(opcacheDir, 'php-ini');
-    mkdirSync(iniDir, { recursive: true });
-    writeFileSync(join(iniDir, 'bench-opcache.ini'), 'opcache.enable_cli=1\n');
-    process.env.PHP_INI_SCAN_DIR = `:${iniDir}`;
-  }
+/** A real WordPress whose plugin sends post.published to `endpoint`, or why there is none. */
+async function startBenchWordPress(endpoint: string): Promise<WordPress | { unavailable: string }> {
   try {
     return await startWordPress({
       constants: { AI_RELAY_SECRET: BENCH_SECRET },

@@ -35,8 +35,6 @@ export interface DevServerOptions {
    * synchronous). Replaces the default, DEFAULT_SQLITE_PRAGMAS.
    */
   readonly sqlitePragmas?: readonly string[] | undefined;
-  /** Server dynamic config (`--dynamic-config-value KEY=<JSON>`), e.g. `{ 'system.enableActivityEagerExecution': true }`. */
-  readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>> | undefined;
   readonly namespace: string;
   /** Retention is the idempotency window: a key is refused for this long after its run closed. */
   readonly retentionDays: number;
@@ -73,9 +71,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
     for (const pragma of options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
-  }
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
-    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
