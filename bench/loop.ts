@@ -42,10 +42,11 @@ async function follow(client: Client, taskQueue: string, published: Awaited<Retu
   for (;;) {
     for await (const info of client.workflow.list({ query })) {
       const handle = client.workflow.getHandle(info.workflowId, info.runId);
-      await Promise.race([
+      const result = (await Promise.race([
         handle.result(),
         sleep(RUN_TIMEOUT_MS, undefined, { ref: false }).then(() => Promise.reject(new Error(`run ${info.workflowId} still open after ${RUN_TIMEOUT_MS} ms`))),
-      ]);
+      ])) as { outcome?: string };
+      if (result.outcome !== 'summarized') throw new Error(`run ${info.workflowId} ended "${result.outcome}" without writing a summary`);
       return { ...published, timing: await runTiming(handle) };
     }
     if (Date.now() > deadline) {

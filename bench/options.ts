@@ -16,14 +16,15 @@ export interface BenchOptions {
   readonly loopEditors: number;
   readonly startupRuns: number;
   readonly scenarios: ReadonlySet<Scenario>;
-  /** `--sqlite-pragma` values for the dev server, e.g. journal_mode=WAL. */
+  /** `--sqlite-pragma` values for the dev server in place of its default (journal_mode=WAL); empty keeps the default. */
   readonly sqlitePragmas: readonly string[];
   /** Temporal keeps history in memory instead of a SQLite file: not durable, only to show what the file costs. */
   readonly temporalInMemory: boolean;
   /** Run the receiver and the bare app from tsc's JavaScript output instead of through the tsx loader. */
   readonly compiled: boolean;
-  /** Extra environment for the receiver and the worker processes (experiments: LOG_LEVEL=warn, ...). */
+  /** Extra environment for the receivers and the bare app (experiments: NODE_OPTIONS, LOG_LEVEL=warn, ...). */
   readonly receiverEnv: Record<string, string>;
+  /** Extra environment for the worker (WORKER_MAX_CACHED_WORKFLOWS=0, ...). */
   readonly workerEnv: Record<string, string>;
   readonly keep: boolean;
 }
@@ -45,7 +46,7 @@ const HELP = `npm run bench -- [flags]
                             journal_mode, synchronous), e.g. journal_mode=DELETE for SQLite's own default
   --compiled                run receiver and bare app from tsc output (node file.js), not through tsx
   --temporal-in-memory      no SQLite file (not durable; shows what persistence costs)
-  --receiver-env <K=V>      extra environment for the receiver (repeatable)
+  --receiver-env <K=V>      extra environment for the receivers and the bare app (repeatable)
   --worker-env <K=V>        extra environment for the worker (repeatable)
   --keep                    keep the temp dir (logs, databases)
 `;

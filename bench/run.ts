@@ -28,6 +28,13 @@ async function main(options: BenchOptions): Promise<void> {
     options: { ...options, scenarios: [...options.scenarios] },
   });
   const stack = await startStack(options, dir, log);
+  // Ctrl-C would otherwise leave WordPress behind: php -S and MariaDB run in process groups of their own.
+  const interrupt = () => {
+    log('interrupted, stopping');
+    void stack.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     const ingest: KeySets = { sent: new Set(), accepted: new Set() };
     const direct: KeySets = { sent: new Set(), accepted: new Set() };
@@ -51,7 +58,7 @@ async function main(options: BenchOptions): Promise<void> {
         log(`startup: timing \`npm start\` (${i + 1} of ${options.startupRuns})`);
         startups.push(await timeStartup(join(dir, `startup-${i}`, 'temporal.db')));
       }
-      startupMedianS = median(startups.map((r) => r.ready_s));
+      startupMedianS = round(median(startups.map((r) => r.ready_s)), 2);
       print({ scenario: 'startup', runs: startups, ready_s_median: startupMedianS });
     }
 
