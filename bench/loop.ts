@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import type { enrichPost } from '../workflows';
 import type { WordPress } from '../test/support/wordpress';
 import { runTiming, type RunTiming } from './history-timing';
 import { median, round, summarize } from './stats';
@@ -41,11 +42,11 @@ async function follow(client: Client, taskQueue: string, published: Awaited<Retu
   const deadline = Date.now() + FIND_RUN_TIMEOUT_MS;
   for (;;) {
     for await (const info of client.workflow.list({ query })) {
-      const handle = client.workflow.getHandle(info.workflowId, info.runId);
-      const result = (await Promise.race([
+      const handle = client.workflow.getHandle<typeof enrichPost>(info.workflowId, info.runId);
+      const result = await Promise.race([
         handle.result(),
         sleep(RUN_TIMEOUT_MS, undefined, { ref: false }).then(() => Promise.reject(new Error(`run ${info.workflowId} still open after ${RUN_TIMEOUT_MS} ms`))),
-      ])) as { outcome?: string };
+      ]);
       if (result.outcome !== 'summarized') throw new Error(`run ${info.workflowId} ended "${result.outcome}" without writing a summary`);
       return { ...published, timing: await runTiming(handle) };
     }
