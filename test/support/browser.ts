@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type ViewportSize } from 'playwright-core';
+import { requireSystemFiles } from './system-packages';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -28,6 +29,7 @@ export interface TestBrowser {
  * persistent context's directory, its form of `--user-data-dir`, which it refuses as a flag.
  */
 export async function launchChromium(options: { viewport?: ViewportSize } = {}): Promise<TestBrowser> {
+  requireSystemFiles([{ path: CHROMIUM_PATH, pkg: 'chromium' }]);
   const profile = await mkdtemp(join(tmpdir(), 'wp-ai-relay-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(profile, {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_USER, DB_NAME } from './constants';
+import { ADMIN_USER, DB_NAME, WORDPRESS_DIR } from './constants';
 import { databaseTemplate } from './database-template';
 import { login } from './login';
 import { startMariaDb } from './mariadb';
@@ -13,6 +13,7 @@ import { killGroup, run, stopGroup } from './processes';
 import { setOptionsScript, setupScript, shiftCronScript } from './site-scripts';
 import { buildSiteRoot } from './site-root';
 import type { WordPress, WordPressOptions } from './types';
+import { requireSystemFiles } from '../system-packages';
 
 /**
  * A real WordPress (Debian's package, served by `php -S` with 4 workers) on a private MariaDB, in a temp dir,
@@ -20,6 +21,13 @@ import type { WordPress, WordPressOptions } from './types';
  * database: a copy of a freshly installed one, built once per machine and kept in the OS temp dir.
  */
 export async function startWordPress(options: WordPressOptions = {}): Promise<WordPress> {
+  requireSystemFiles([
+    { path: `${WORDPRESS_DIR}/wp-settings.php`, pkg: 'wordpress' },
+    // WordPress 6.1's default theme: without it the front end renders an empty page.
+    { path: `${WORDPRESS_DIR}/wp-content/themes/twentytwentythree/theme.json`, pkg: 'wordpress-theme-twentytwentythree' },
+    { path: '/usr/bin/php', pkg: 'php-cli' },
+    { path: '/usr/sbin/mariadbd', pkg: 'mariadb-server' },
+  ]);
   const dir = await mkdtemp(join(tmpdir(), 'wp-ai-relay-wp-'));
   const processes: ChildProcess[] = [];
   const killAll = () => processes.forEach(killGroup);

