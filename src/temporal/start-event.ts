@@ -1,9 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { enrichPost } from '../../workflows';
 import type { WpEvent } from '../webhooks/events';
 import { WebhookError } from '../webhooks/errors';
-import { WpEventKey, WpPostIdKey, WpSiteKey } from './search-attributes';
+import { routeOf, type StartCommon } from './event-routes';
 
 export type StartResult =
   | { readonly status: 'accepted'; readonly workflowId: string; readonly runId: string }
@@ -27,34 +26,27 @@ export interface StartOptions {
  */
 export function createStartEvent(client: Client, options: StartOptions): StartEvent {
   return async (event) => {
-    const workflowId = event.idempotency_key;
-    const common = {
-      workflowId,
+    const route = routeOf(event);
+    if (!route) throw new WebhookError(400, 'unsupported_event', `${event.event} has no workflow in this version`);
+    const workflowId = route.workflowId(event);
+    const common: StartCommon = {
       taskQueue: options.taskQueue,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    } as const;
+    };
     try {
-      const handle = await client.withDeadline(Date.now() + options.timeoutMs, () => {
-        switch (event.event) {
-          case 'post.published':
-            return client.workflow.start<typeof enrichPost>('enrichPost', {
-              ...common,
-              args: [event],
-              typedSearchAttributes: [
-                { key: WpEventKey, value: event.event },
-                { key: WpSiteKey, value: event.site },
-                { key: WpPostIdKey, value: event.post_id },
-              ],
-            });
-          default:
-            throw new WebhookError(400, 'unsupported_event', `${event.event} has no workflow in this version`);
-        }
+      return await client.withDeadline(Date.now() + options.timeoutMs, async (): Promise<StartResult> => {
+        if (route.start) return route.start(client, event, { ...common, workflowId });
+        const handle = await client.workflow.start(route.workflowType, {
+          ...common,
+          workflowId,
+          args: [event],
+          typedSearchAttributes: route.searchAttributes(event),
+        });
+        return { status: 'accepted', workflowId, runId: handle.firstExecutionRunId };
       });
-      return { status: 'accepted', workflowId, runId: handle.firstExecutionRunId };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
-      if (error instanceof WebhookError) throw error;
       // Whatever else failed (unreachable, deadline, overloaded), the start is not known to be recorded, so it is
       // not acknowledged: the sender retries with the same key and gets `duplicate` if it did land.
       throw new WebhookError(

@@ -1,0 +1,47 @@
+import type { Client } from '@temporalio/client';
+import type { SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { EventName, WpEvent } from '../webhooks/events';
+import { WpEventKey, WpPostIdKey, WpSiteKey } from './search-attributes';
+import type { StartResult } from './start-event';
+
+/** What every start shares: the task queue and the policies that make the workflow ID an idempotency key. */
+export interface StartCommon {
+  readonly taskQueue: string;
+  readonly workflowIdConflictPolicy: WorkflowIdConflictPolicy;
+  readonly workflowIdReusePolicy: WorkflowIdReusePolicy;
+}
+
+/**
+ * How one event becomes a workflow. The ID is what makes a re-sent event a duplicate; the search attributes are
+ * what the Web UI and `relay failed` filter on (never personal data: they are stored in plaintext).
+ */
+export interface EventRoute<E extends WpEvent> {
+  readonly workflowType: string;
+  readonly workflowId: (event: E) => string;
+  readonly searchAttributes: (event: E) => SearchAttributePair[];
+  /**
+   * Routes that are not a plain start (signal- or update-with-start) say how, and answer `duplicate` themselves
+   * where that is not a WorkflowExecutionAlreadyStartedError; the default is client.workflow.start.
+   */
+  readonly start?: (client: Client, event: E, common: StartCommon & { readonly workflowId: string }) => Promise<StartResult>;
+}
+
+type Routes = { readonly [K in EventName]?: EventRoute<Extract<WpEvent, { event: K }>> };
+
+const eventAndSite = (event: WpEvent): SearchAttributePair[] => [
+  { key: WpEventKey, value: event.event },
+  { key: WpSiteKey, value: event.site },
+];
+
+/** The one table: event → workflow type, workflow ID, search attributes. An event without a row answers 400. */
+export const EVENT_ROUTES: Routes = {
+  'post.published': {
+    workflowType: 'enrichPost',
+    workflowId: (event) => event.idempotency_key,
+    searchAttributes: (event) => [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }],
+  },
+};
+
+export function routeOf<E extends WpEvent>(event: E): EventRoute<E> | undefined {
+  return EVENT_ROUTES[event.event] as EventRoute<E> | undefined;
+}
