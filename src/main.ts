@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from './config';
 import { runEntryPoint } from './entry-point';
@@ -43,6 +44,7 @@ runEntryPoint(async () => {
     `  health     ${receiver.url}/healthz  ${receiver.url}/readyz  ${receiver.url}/metrics`,
     `  temporal   ${address}${dev ? ' (embedded dev server, history in ' + config.temporal.dev.dbFile + ')' : ''}`,
     ...(dev?.uiUrl ? [`  web ui     ${dev.uiUrl}/namespaces/${config.temporal.namespace}/workflows`] : []),
+    ...(dev ? [`  cli        ${relative(process.cwd(), dev.cli) || dev.cli}`] : []),
     '  Ctrl-C to stop',
   ];
   console.log(lines.join('\n'));

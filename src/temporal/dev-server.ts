@@ -31,6 +31,8 @@ export interface DevServer {
   readonly address: string;
   readonly uiUrl: string | undefined;
   readonly process: ChildProcess;
+  /** The `temporal` CLI that runs it; operators use the same one for `temporal workflow reset`. */
+  readonly cli: string;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address,
     uiUrl: options.uiPort === undefined ? undefined : `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort}`,
     process: child,
+    cli: command,
     stop,
   };
 }
