@@ -45,6 +45,7 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get update -q || fail "apt-get update failed"
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" ||
     fail "apt-get install failed for: ${missing[*]}"
+  echo "setup: Debian packages installed in ${SECONDS} s"
 fi
 
 # The same resolver as `npm start`: TEMPORAL_CLI_PATH, PATH, or a project-local copy installed now.
@@ -68,4 +69,5 @@ if [ -z "${TCTL_PATH:-}" ] && ! command -v tctl >/dev/null 2>&1 && [ ! -e "$tctl
     fi
   fi
 fi
+((SECONDS < 2)) || echo "setup: ready in ${SECONDS} s"
 exit 0
