@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { sampleEvent } from '../../src/webhooks/sample-events';
+import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
 import { startRelay, type Relay } from '../support/relay';
@@ -16,6 +19,8 @@ const EVENTS = 60;
 const DURING_OUTAGE = 3;
 /** Every fifth event is sent twice at once, as a sender that retried a request whose answer it lost. */
 const TWICE_EVERY = 5;
+/** Every seventh post is a page: the relay reads and writes it under its own REST base, `pages`. */
+const PAGE_EVERY = 7;
 
 /**
  * Signed events through the real receiver while everything around the worker fails: the worker process is
@@ -59,10 +64,16 @@ describe('fault suite: nothing lost, nothing twice', () => {
   });
 
   async function publishPosts(count: number): Promise<number[]> {
+    // The plugin's filter lets pages through (so it registers the summary meta on them too).
+    await writeFile(
+      join(wp.dir, 'site/wp-content/mu-plugins/fault-suite-pages.php'),
+      "<?php add_filter( 'ai_relay_post_types', fn( $types ) => array_merge( $types, array( 'page' ) ) );\n",
+    );
     const out = await wp.runPhp(`
       $ids = array();
       for ( $i = 0; $i < ${count}; $i++ ) {
-        $ids[] = wp_insert_post( array( 'post_title' => "Fault post $i", 'post_content' => "<p>Body $i.</p>", 'post_status' => 'publish' ), true );
+        $type = 0 === $i % ${PAGE_EVERY} ? 'page' : 'post';
+        $ids[] = wp_insert_post( array( 'post_type' => $type, 'post_title' => "Fault $type $i", 'post_content' => "<p>Body $i.</p>", 'post_status' => 'publish' ), true );
       }
       echo wp_json_encode( $ids );`);
     const ids = JSON.parse(out) as number[];
@@ -98,7 +109,9 @@ describe('fault suite: nothing lost, nothing twice', () => {
   it('every accepted key has one Completed run and every post one summary, through kills and outages', async (t) => {
     const startedAt = Date.now();
     const postIds = await publishPosts(EVENTS);
-    const events = postIds.map((postId) => sampleEvent('post.published', { post_id: postId }));
+    const events = postIds.map((postId, i) =>
+      sampleEvent('post.published', { post_id: postId, ...(i % PAGE_EVERY === 0 ? { rest_base: 'pages' } : {}) }),
+    );
     // Slow enough that attempts are in flight whenever a fault strikes.
     llm.setDefault({ kind: 'summary', delayMs: 800 });
 
@@ -191,9 +204,12 @@ describe('fault suite: nothing lost, nothing twice', () => {
       assert.equal(run, `${key}/${perKey.get(key)![0]!.runId}`, 'written by the run of its own key');
     }
 
+    const { memo } = await relay.client.workflow.getHandle(keys[0]!).describe();
+    assert.equal(memo?.[GIVE_UP_AFTER_MEMO], '24h', "each run records its give-up point, shown in the Web UI");
+
     const refused = answers.flat().filter((s) => s !== 202).length;
     t.diagnostic(
-      `${EVENTS} events (${answers.length} deliveries, ${refused} answered 503/429/unreachable and retried), ` +
+      `${EVENTS} events (${Math.ceil(EVENTS / PAGE_EVERY)} of them pages, ${answers.length} deliveries, ${refused} answered 503/429/unreachable and retried), ` +
         `${faults.length} faults: ${faults.join('; ')}; lost ${lost.length}, duplicated ${twice.length}, ` +
         `${llm.requests.length} LLM requests, ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
     );
