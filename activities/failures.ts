@@ -1,21 +1,27 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import { APIConnectionError, APIError } from 'openai';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
+import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/core/error';
+import { z } from 'zod';
 
 /**
  * Every external failure is classified here, once: transient ones (network, timeout, 408, 429, 5xx) stay
- * retryable, honouring Retry-After through nextRetryDelay; the caller's own mistakes (other 4xx, bad output,
- * missing config) are non-retryable, so the run fails at once and waits, Failed, for an operator's reset.
+ * retryable, honouring Retry-After / retry-after-ms through nextRetryDelay, and are retried until the activity's
+ * give-up point (workflows/activity-options.ts); the caller's own mistakes (other 4xx, bad output, missing
+ * config) are non-retryable, so the run fails at once and waits, Failed, for an operator's reset.
  */
 
 export type Service = 'WordPress' | 'LLM' | 'CRM';
 
-/** A non-2xx answer from an HTTP service we call with fetch. */
+/**
+ * A non-2xx answer from an HTTP service we call with fetch. `retryAfter` is the Retry-After value, or the
+ * response's headers, so that retry-after-ms is honoured too.
+ */
 export class HttpStatusError extends Error {
   override readonly name = 'HttpStatusError';
   constructor(
     readonly service: Service,
     readonly status: number,
-    readonly retryAfter: string | null,
+    readonly retryAfter: string | null | Headers,
     message: string,
   ) {
     super(message);
@@ -30,23 +36,42 @@ export class MissingConfigError extends Error {
   }
 }
 
+/** What the activity knows about the attempt that failed. */
+export interface AttemptContext {
+  /** 1 for the first attempt; bounds how often off-schema LLM output is retried. */
+  readonly attempt?: number;
+  /** The activity's cancellation signal: once it fired, the failure is the cancellation, whatever was thrown. */
+  readonly signal?: AbortSignal;
+}
+
+/** An LLM that keeps answering off-schema is not going to recover by itself; stop after this many tries. */
+export const MAX_INVALID_OUTPUT_ATTEMPTS = 3;
+
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+const capDelay = (ms: number) => Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 
 /** Retry-After as delta-seconds or an HTTP date, capped; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | null | undefined, nowMs = Date.now()): number | undefined {
   if (!value) return undefined;
-  const seconds = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - nowMs;
-  if (!Number.isFinite(seconds)) return undefined;
-  return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_MS);
+  const ms = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - nowMs;
+  return Number.isFinite(ms) ? capDelay(ms) : undefined;
+}
+
+/** OpenAI's `retry-after-ms` (milliseconds, more precise) first, else Retry-After; capped like it. */
+export function retryDelayFromHeaders(headers: Headers | undefined, nowMs = Date.now()): number | undefined {
+  const ms = headers?.get('retry-after-ms')?.trim();
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return capDelay(Number(ms));
+  return retryAfterMs(headers?.get('retry-after'), nowMs);
 }
 
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-function fromStatus(service: Service, status: number, retryAfter: string | null, message: string): ApplicationFailure {
+function fromStatus(service: Service, status: number, retryAfter: string | null | Headers | undefined, message: string): ApplicationFailure {
   const retryable = isRetryableStatus(status);
-  const delay = retryable ? retryAfterMs(retryAfter) : undefined;
+  const delay = !retryable ? undefined : retryAfter instanceof Headers ? retryDelayFromHeaders(retryAfter) : retryAfterMs(retryAfter);
   return ApplicationFailure.create({
     type: retryable ? `${service}Unavailable` : `${service}Rejected`,
     message: `${service} answered HTTP ${status}: ${message}`,
@@ -56,24 +81,71 @@ function fromStatus(service: Service, status: number, retryAfter: string | null,
   });
 }
 
+/** fetch (undici) reports a failed connection as `TypeError: fetch failed` whose cause is the socket error. */
+function isFetchNetworkError(error: Error): boolean {
+  return error instanceof TypeError && error.message === 'fetch failed' && error.cause instanceof Error;
+}
+
+/** The answer arrived but is not what the schema asks for: the model's output, not the transport. */
+function isLlmOutputError(error: unknown): error is Error {
+  return (
+    error instanceof SyntaxError ||
+    error instanceof z.ZodError ||
+    error instanceof LengthFinishReasonError ||
+    error instanceof ContentFilterFinishReasonError
+  );
+}
+
+/** Off-schema LLM output: retried (a model samples differently), non-retryable from the last allowed attempt. */
+export function invalidLlmOutput(reason: string, attempt = 1): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'InvalidLlmOutput',
+    message: `the LLM's answer does not match the schema asked for (attempt ${attempt} of ${MAX_INVALID_OUTPUT_ATTEMPTS}): ${reason}`,
+    nonRetryable: attempt >= MAX_INVALID_OUTPUT_ATTEMPTS,
+  });
+}
+
+/** A 2xx answer of the wrong shape: a different API behind the URL, or a plugin missing; retrying will not fix it. */
+export function invalidResponse(service: Service, what: string, error: z.ZodError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: `${service}InvalidResponse`,
+    message: `${service} answered ${what} with an unexpected shape: ${z.prettifyError(error)}`,
+    nonRetryable: true,
+  });
+}
+
+/** WordPress accepted the write but dropped the meta: the plugin that registers it is not active. */
+export function metaNotRegistered(key: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'WordPressMetaNotRegistered',
+    message: `WordPress did not store ${key}: activate the wp-ai-relay plugin (it registers the summary meta), then reset the run`,
+    nonRetryable: true,
+  });
+}
+
 /** Maps any error thrown by an external call to the failure Temporal should see. */
-export function classifyFailure(service: Service, error: unknown): unknown {
-  if (error instanceof ApplicationFailure) return error;
+export function classifyFailure(service: Service, error: unknown, context: AttemptContext = {}): unknown {
+  // A cancelled attempt (worker shutdown, heartbeat timeout, run cancelled) reports the cancellation itself,
+  // so Temporal hands the attempt back instead of counting an error of ours.
+  if (context.signal?.aborted && context.signal.reason instanceof CancelledFailure) return context.signal.reason;
+  if (error instanceof ApplicationFailure || error instanceof CancelledFailure) return error;
   if (error instanceof MissingConfigError) {
     return ApplicationFailure.create({ type: 'MissingConfig', message: error.message, nonRetryable: true });
   }
   if (error instanceof HttpStatusError) return fromStatus(error.service, error.status, error.retryAfter, error.message);
-  if (error instanceof APIConnectionError) {
+  if (isLlmOutputError(error)) return invalidLlmOutput(error.message, context.attempt);
+  if (error instanceof APIConnectionError || error instanceof APIUserAbortError) {
     // Includes APIConnectionTimeoutError: the request never got an answer.
     return ApplicationFailure.create({ type: `${service}Unreachable`, message: `${service}: ${error.message}` });
   }
   if (error instanceof APIError && error.status !== undefined) {
-    return fromStatus(service, error.status, error.headers?.get('retry-after') ?? null, error.message);
+    return fromStatus(service, error.status, error.headers, error.message);
   }
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError' || error instanceof TypeError)) {
-    // fetch reports network failures as TypeError and AbortSignal.timeout() as TimeoutError.
+  if (error instanceof Error && (error.name === 'TimeoutError' || isFetchNetworkError(error))) {
+    // AbortSignal.timeout() rejects with a TimeoutError; a refused or reset connection with fetch's TypeError.
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
     return ApplicationFailure.create({ type: `${service}Unreachable`, message: `${service}: ${error.message}${cause}` });
   }
+  // Anything else (a TypeError of our own, a RangeError) is a bug: it retries with backoff and stays visible.
   return error;
 }

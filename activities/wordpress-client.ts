@@ -26,8 +26,12 @@ export class WordPressClient {
     });
   }
 
-  /** `path` is relative to /wp-json/, e.g. `wp/v2/posts/7?context=edit`. */
-  async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  /**
+   * `path` is relative to /wp-json/, e.g. `wp/v2/posts/7?context=edit`. `signal` (an activity's cancellation)
+   * aborts the call besides the client's own timeout.
+   */
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const response = await fetch(`${this.options.baseUrl}/wp-json/${path}`, {
       method,
       headers: {
@@ -38,7 +42,7 @@ export class WordPressClient {
       body: body === undefined ? undefined : JSON.stringify(body),
       // A redirect would turn a POST into a GET; better to fail and say which URL to configure.
       redirect: 'manual',
-      signal: AbortSignal.timeout(this.options.timeoutMs),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     });
     if (response.status >= 300 && response.status < 400) {
       throw new HttpStatusError(
@@ -54,7 +58,7 @@ export class WordPressClient {
       throw new HttpStatusError(
         'WordPress',
         response.status,
-        response.headers.get('retry-after'),
+        response.headers,
         `${method} /wp-json/${path.split('?')[0]}${code ? ` (${code})` : ''}`,
       );
     }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { stripHtml } from '../src/webhooks/sanitize';
-import { classifyFailure } from './failures';
+import { classifyFailure, invalidResponse, metaNotRegistered } from './failures';
 import type { WordPressClient } from './wordpress-client';
 
 /** Post meta the plugin registers (show_in_rest) and the worker writes. */
@@ -39,7 +39,12 @@ export interface WriteSummaryInput {
   readonly contentHash: string;
   /** "<workflowId>/<runId>" of the run that made the summary. */
   readonly run: string;
+  /** The post type's REST collection; `posts` when absent. */
+  readonly restBase?: string;
 }
+
+/** Posts, pages and custom types each live under their own REST base (the event's rest_base). */
+export const DEFAULT_REST_BASE = 'posts';
 
 export function contentHash(title: string, content: string): string {
   return createHash('sha256').update(title).update('\0').update(content).digest('hex');
@@ -51,26 +56,19 @@ function metaString(meta: unknown, key: string): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: 'WordPressInvalidResponse',
-    message: `WordPress answered ${what} with an unexpected shape: ${z.prettifyError(error)}`,
-    nonRetryable: true,
-  });
-}
-
 export function createWordPressActivities(wordpress: () => WordPressClient) {
   return {
     /** The post as it is now (context=edit, so raw fields), with the hash of the content last summarised. */
-    async fetchPost(postId: number): Promise<PostForSummary> {
+    async fetchPost(postId: number, restBase = DEFAULT_REST_BASE): Promise<PostForSummary> {
+      const signal = Context.current().cancellationSignal;
       let raw: unknown;
       try {
-        raw = await wordpress().request('GET', `wp/v2/posts/${postId}?context=edit`);
+        raw = await wordpress().request('GET', `wp/v2/${restBase}/${postId}?context=edit`, undefined, signal);
       } catch (error) {
-        throw classifyFailure('WordPress', error);
+        throw classifyFailure('WordPress', error, { signal });
       }
       const parsed = editPostSchema.safeParse(raw);
-      if (!parsed.success) throw invalidAnswer(`GET post ${postId}`, parsed.error);
+      if (!parsed.success) throw invalidResponse('WordPress', `GET ${restBase} ${postId}`, parsed.error);
       const post = parsed.data;
       return {
         id: post.id,
@@ -87,27 +85,18 @@ export function createWordPressActivities(wordpress: () => WordPressClient) {
      * leaves one summary. Fails non-retryably when WordPress drops the meta (the plugin is not active).
      */
     async writeSummary(input: WriteSummaryInput): Promise<void> {
+      const restBase = input.restBase ?? DEFAULT_REST_BASE;
+      const signal = Context.current().cancellationSignal;
+      const meta = { [SUMMARY_META.summary]: input.summary, [SUMMARY_META.hash]: input.contentHash, [SUMMARY_META.run]: input.run };
       let raw: unknown;
       try {
-        raw = await wordpress().request('POST', `wp/v2/posts/${input.postId}?context=edit`, {
-          meta: {
-            [SUMMARY_META.summary]: input.summary,
-            [SUMMARY_META.hash]: input.contentHash,
-            [SUMMARY_META.run]: input.run,
-          },
-        });
+        raw = await wordpress().request('POST', `wp/v2/${restBase}/${input.postId}?context=edit`, { meta }, signal);
       } catch (error) {
-        throw classifyFailure('WordPress', error);
+        throw classifyFailure('WordPress', error, { signal });
       }
       const parsed = editPostSchema.safeParse(raw);
-      if (!parsed.success) throw invalidAnswer(`POST post ${input.postId}`, parsed.error);
-      if (metaString(parsed.data.meta, SUMMARY_META.hash) !== input.contentHash) {
-        throw ApplicationFailure.create({
-          type: 'WordPressMetaNotRegistered',
-          message: `WordPress did not store ${SUMMARY_META.hash}: activate the wp-ai-relay plugin (it registers the summary meta), then reset the run`,
-          nonRetryable: true,
-        });
-      }
+      if (!parsed.success) throw invalidResponse('WordPress', `POST ${restBase} ${input.postId}`, parsed.error);
+      if (metaString(parsed.data.meta, SUMMARY_META.hash) !== input.contentHash) throw metaNotRegistered(SUMMARY_META.hash);
     },
   };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Node.js and the npm packages: WordPress with its default theme, PHP and MariaDB
-# (a real WordPress), Chromium (Web UI and admin-screen tests), the `temporal` CLI (the dev server) and, where a Go
-# module proxy still serves it, tctl. `npm test` runs this first (pretest), and so does .ci/run through it.
+# (a real WordPress), Chromium (Web UI and admin-screen tests), the `temporal` CLI (the dev server), Temporal's
+# time-skipping test server (Java, from Maven Central, for the long-outage tests) and, where a Go module proxy still
+# serves it, tctl. `npm test` runs this first (pretest), and so does .ci/run through it.
 # On Debian or Ubuntu, as root or with sudo, it installs what is missing; elsewhere it names what is missing and
 # stops. When everything is there it only checks (well under a second), so it is safe to run every time.
 set -uo pipefail
@@ -36,6 +37,10 @@ if $need_temporal && ! python3 -m pip --version >/dev/null 2>&1; then
   missing+=(python3-pip)
 fi
 
+# Java and Maven run and fetch the time-skipping test server; on machines that have them from elsewhere, keep those.
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+
 if ((${#missing[@]})); then
   if ! command -v apt-get >/dev/null 2>&1; then
     fail "not a Debian/Ubuntu machine, so install these by hand (Debian package names): ${missing[*]}"
@@ -60,6 +65,15 @@ if $need_temporal; then
       .then((cli) => console.log('setup: temporal CLI at ' + cli))
       .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
   " || exit 1
+fi
+
+# The time-skipping test server: its jars into .tools/ once (about 33 MB), run by scripts/temporal-test-server/.
+test_server_lib=.tools/temporal-test-server-1.31.0/lib
+if [ ! -f "$test_server_lib/temporal-test-server-1.31.0.jar" ]; then
+  echo "setup: installing Temporal's time-skipping test server into $test_server_lib"
+  mvn -q -B -Dstyle.color=never -f scripts/temporal-test-server/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/$test_server_lib.partial" ||
+    fail "could not fetch io.temporal:temporal-test-server with Maven"
+  rm -rf "$test_server_lib" && mv "$test_server_lib.partial" "$test_server_lib"
 fi
 
 # tctl is end-of-support and many Go module proxies refuse it; its one test is skipped, saying so, without it.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../workflows/activity-options';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../workflows/activity-options';
 import { parseSecrets, type SigningSecret } from './webhooks/secrets';
 
 /**
@@ -23,6 +24,23 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 const optionalBindAddress = optionalString.pipe(
   z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464').optional(),
 );
+
+const MIN_GIVE_UP_MS = 60_000;
+const MAX_GIVE_UP_MS = 30 * 24 * 3_600_000;
+
+/** A Temporal duration (`24h`, `90m`, `2 days`), kept as written: it is what the Web UI shows. */
+const giveUpDuration = z
+  .string()
+  .trim()
+  .default(DEFAULT_GIVE_UP_AFTER)
+  .refine((value) => {
+    try {
+      const ms = msToNumber(value as Parameters<typeof msToNumber>[0]);
+      return ms >= MIN_GIVE_UP_MS && ms <= MAX_GIVE_UP_MS;
+    } catch {
+      return false;
+    }
+  }, 'must be a duration between 1m and 30d, e.g. 24h or 36h');
 
 const envSchema = z.object({
   PORT: port(8000),
@@ -76,6 +94,11 @@ const envSchema = z.object({
 
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_METRICS_ADDRESS: optionalBindAddress,
+
+  // Retries and shutdown (docs/operations.md, "When a run gives up"). The give-up point is recorded in each run's
+  // memo when it starts, so a change applies to runs started after it and the Web UI shows each run's own.
+  ACTIVITY_GIVE_UP_AFTER: giveUpDuration,
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
 });
 
 /** Every environment variable the relay reads; deployment files are checked against it. */
@@ -160,7 +183,12 @@ const configSchema = envSchema
         timeoutMs: e.WP_TIMEOUT_MS,
       },
       crm: { webhookUrl: e.CRM_WEBHOOK_URL },
-      worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, metricsAddress: e.WORKER_METRICS_ADDRESS },
+      worker: {
+        maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+        metricsAddress: e.WORKER_METRICS_ADDRESS,
+        shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+      },
+      retry: { giveUpAfter: e.ACTIVITY_GIVE_UP_AFTER },
     };
   });
 

@@ -2,9 +2,7 @@ import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PostPublished } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
-
-const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
-const llm = proxyActivities<Activities>(llmActivityOptions);
+import { withRunGiveUp } from './run-give-up';
 
 export type EnrichPostResult =
   | { readonly outcome: 'summarized'; readonly postId: number; readonly summary: string; readonly contentHash: string }
@@ -15,7 +13,14 @@ export type EnrichPostResult =
  * when the content is the one the stored summary was made from, so a re-sent or reset run costs nothing.
  */
 export async function enrichPost(event: PostPublished): Promise<EnrichPostResult> {
-  const post = await wordpress.fetchPost(event.post_id);
+  // Proxied here, not at module level: the give-up point is this run's, read from its start.
+  const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
+  const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
+  // Events from before the plugin sent rest_base are posts; their activity input stays exactly as it was.
+  const restBase = event.rest_base === undefined ? {} : { restBase: event.rest_base };
+  const post = await (event.rest_base === undefined
+    ? wordpress.fetchPost(event.post_id)
+    : wordpress.fetchPost(event.post_id, event.rest_base));
   if (post.status !== 'publish') {
     log.info('post is no longer published; nothing to summarise', { postId: post.id, status: post.status });
     return { outcome: 'not_published', postId: post.id, contentHash: post.contentHash };
@@ -30,6 +35,7 @@ export async function enrichPost(event: PostPublished): Promise<EnrichPostResult
     summary,
     contentHash: post.contentHash,
     run: `${workflowId}/${runId}`,
+    ...restBase,
   });
   return { outcome: 'summarized', postId: post.id, summary, contentHash: post.contentHash };
 }

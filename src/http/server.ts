@@ -28,6 +28,7 @@ export async function startReceiver(options: {
     startEvent: createStartEvent(client, {
       taskQueue: config.temporal.taskQueue,
       timeoutMs: config.temporal.startTimeoutMs,
+      giveUpAfter: config.retry.giveUpAfter,
     }),
     checkReady: async () => {
       await client.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));

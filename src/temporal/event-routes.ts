@@ -9,6 +9,8 @@ export interface StartCommon {
   readonly taskQueue: string;
   readonly workflowIdConflictPolicy: WorkflowIdConflictPolicy;
   readonly workflowIdReusePolicy: WorkflowIdReusePolicy;
+  /** What the run should know from the relay's configuration (the give-up point); shown in the Web UI. */
+  readonly memo: Record<string, unknown>;
 }
 
 /**

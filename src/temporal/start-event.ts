@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { WpEvent } from '../webhooks/events';
 import { WebhookError } from '../webhooks/errors';
+import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
 import { routeOf, type StartCommon } from './event-routes';
 
 export type StartResult =
@@ -18,6 +19,8 @@ export interface StartOptions {
   readonly taskQueue: string;
   /** Upper bound on one start call, gRPC retries included; past it the sender gets 503 and retries. */
   readonly timeoutMs: number;
+  /** ACTIVITY_GIVE_UP_AFTER, recorded in the run's memo: how long its activities retry transient failures. */
+  readonly giveUpAfter?: string;
 }
 
 /**
@@ -33,6 +36,7 @@ export function createStartEvent(client: Client, options: StartOptions): StartEv
       taskQueue: options.taskQueue,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      memo: options.giveUpAfter === undefined ? {} : { [GIVE_UP_AFTER_MEMO]: options.giveUpAfter },
     };
     try {
       return await client.withDeadline(Date.now() + options.timeoutMs, async (): Promise<StartResult> => {

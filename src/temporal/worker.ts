@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { Config } from '../config';
+import { heartbeatWhileRunning } from './activity-heartbeat';
 import { temporalConnectionOptions } from './connection-options';
 
 /** The single workflowsPath: the worker bundles workflows/ and nothing else. */
@@ -30,6 +31,10 @@ export async function createRelayWorker(options: RelayWorkerOptions): Promise<Re
       taskQueue: config.temporal.taskQueue,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
       activities: createActivities({ config, ...options.activityDeps }),
+      interceptors: { activity: [heartbeatWhileRunning] },
+      // SIGTERM: attempts in flight get this long to finish; then they are cancelled (their HTTP calls aborted)
+      // and handed back to Temporal, which retries them on another worker at once rather than after a timeout.
+      shutdownGraceTime: config.worker.shutdownGraceMs,
       ...(config.worker.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.worker.maxCachedWorkflows }),
     });
     return { worker, connection };

@@ -28,6 +28,11 @@ export const postPublishedSchema = z.object({
       tags: z.array(text(200)).max(100).default([]),
     })
     .default({ categories: [], tags: [] }),
+  /** The post type's REST collection (`pages`, a custom type's rest_base); absent means `posts`. */
+  rest_base: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be a REST base such as posts or pages')
+    .optional(),
 });
 
 export const commentCreatedSchema = z.object({

@@ -31,6 +31,15 @@ describe('configuration', () => {
     assert.doesNotThrow(() => requireWebhookSecrets(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', WP_RELAY_SECRET: 'real-secret-0123456789' })));
   });
 
+  it('retries transient failures for a day by default; ACTIVITY_GIVE_UP_AFTER takes a duration within bounds', () => {
+    assert.equal(loadConfig({}).retry.giveUpAfter, '24h');
+    assert.equal(loadConfig({ ACTIVITY_GIVE_UP_AFTER: '36h' }).retry.giveUpAfter, '36h');
+    for (const bad of ['soon', '10s', '90d']) {
+      assert.ok(problems({ ACTIVITY_GIVE_UP_AFTER: bad }).some((p) => p.startsWith('ACTIVITY_GIVE_UP_AFTER')), bad);
+    }
+    assert.equal(loadConfig({}).worker.shutdownGraceMs, 20_000);
+  });
+
   it('lists every bad variable in one error', () => {
     const found = problems({ PORT: 'eighty', WP_BASE_URL: 'not a url', OPENAI_TIMEOUT_MS: '90000', LOG_LEVEL: 'loud' });
     assert.equal(found.length, 4, found.join('\n'));

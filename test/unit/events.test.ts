@@ -34,6 +34,16 @@ describe('event payloads', () => {
     assert.equal(parsed.event === 'post.published' && parsed.post_id, 42);
   });
 
+  it('takes an optional rest_base naming the post type\'s REST collection, and nothing that is a path', () => {
+    const page = parse(sampleEvent('post.published', { rest_base: 'pages' }));
+    assert.equal(page.event === 'post.published' && page.rest_base, 'pages');
+    const post = parse(sampleEvent('post.published'));
+    assert.equal(post.event === 'post.published' && post.rest_base, undefined);
+    for (const bad of ['../users', 'posts/1', '', 'a'.repeat(65), 'pages?x=1']) {
+      assert.equal(rejected(() => parse(sampleEvent('post.published', { rest_base: bad }))).code, 'invalid_payload', bad);
+    }
+  });
+
   it('strips HTML and decodes entities in stored text', () => {
     const parsed = postPublishedSchema.parse(
       sampleEvent('post.published', { title: '<b>Caf&#233;</b> &amp; <script>alert(1)</script>Bar&#8217;s', author: '<i>Ann</i>' }),

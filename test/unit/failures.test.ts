@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApplicationFailure } from '@temporalio/activity';
-import { APIConnectionTimeoutError, APIError } from 'openai';
-import { classifyFailure, HttpStatusError, MissingConfigError, retryAfterMs } from '../../activities/failures';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
+import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { z } from 'zod';
+import {
+  classifyFailure,
+  HttpStatusError,
+  MAX_INVALID_OUTPUT_ATTEMPTS,
+  MissingConfigError,
+  retryAfterMs,
+  retryDelayFromHeaders,
+} from '../../activities/failures';
 
 function failure(error: unknown): ApplicationFailure {
   const classified = classifyFailure('LLM', error);
@@ -54,8 +62,55 @@ describe('failure classification', () => {
 
   it('keeps timeouts and network errors retryable', () => {
     assert.equal(failure(new APIConnectionTimeoutError()).nonRetryable, false);
-    assert.equal(failure(new TypeError('fetch failed')).nonRetryable, false);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    const network = failure(new TypeError('fetch failed', { cause: refused }));
+    assert.equal(network.nonRetryable, false);
+    assert.equal(network.type, 'LLMUnreachable');
+    assert.match(network.message, /ECONNREFUSED/);
     assert.equal(failure(new DOMException('The operation was aborted due to timeout', 'TimeoutError')).nonRetryable, false);
+  });
+
+  it('does not take a plain TypeError for a network error: it is a bug, passed through as it is', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    assert.equal(classifyFailure('WordPress', bug), bug);
+    const noCause = new TypeError('fetch failed');
+    assert.equal(classifyFailure('WordPress', noCause), noCause);
+  });
+
+  it('honours OpenAI\'s retry-after-ms before Retry-After', () => {
+    assert.equal(failure(openaiError(429, { 'retry-after-ms': '1500', 'retry-after': '9' })).nextRetryDelay, 1500);
+    assert.equal(failure(openaiError(503, { 'retry-after-ms': 'soon', 'retry-after': '4' })).nextRetryDelay, 4000);
+    assert.equal(retryDelayFromHeaders(new Headers({ 'retry-after-ms': '99999999' })), 600_000);
+    assert.equal(retryDelayFromHeaders(new Headers()), undefined);
+  });
+
+  it('honours retry-after-ms on a WordPress or CRM answer given its headers', () => {
+    const busy = classifyFailure('CRM', new HttpStatusError('CRM', 429, new Headers({ 'retry-after-ms': '250' }), 'POST'));
+    assert.ok(busy instanceof ApplicationFailure);
+    assert.equal(busy.nextRetryDelay, 250);
+    assert.equal(busy.type, 'CRMUnavailable');
+  });
+
+  it('makes off-schema LLM output retryable until its last allowed attempt', () => {
+    const parseError = new SyntaxError('Unexpected token } in JSON');
+    const first = failure(classifyFailure('LLM', parseError, { attempt: 1 }));
+    assert.equal(first.type, 'InvalidLlmOutput');
+    assert.equal(first.nonRetryable, false);
+    const last = classifyFailure('LLM', new z.ZodError([]), { attempt: MAX_INVALID_OUTPUT_ATTEMPTS });
+    assert.ok(last instanceof ApplicationFailure);
+    assert.equal(last.nonRetryable, true);
+  });
+
+  it('reports a cancelled attempt as the cancellation, whatever the aborted call threw', () => {
+    const controller = new AbortController();
+    const cancelled = new CancelledFailure('WORKER_SHUTDOWN');
+    controller.abort(cancelled);
+    assert.equal(classifyFailure('LLM', new APIUserAbortError(), { signal: controller.signal }), cancelled);
+    assert.equal(classifyFailure('WordPress', cancelled), cancelled);
+  });
+
+  it('keeps an abort that is not a cancellation retryable', () => {
+    assert.equal(failure(new APIUserAbortError()).nonRetryable, false);
   });
 
   it('makes missing configuration non-retryable and says what to set', () => {

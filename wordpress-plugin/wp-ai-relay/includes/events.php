@@ -81,7 +81,14 @@ function ai_relay_post_payload( WP_Post $post ): array {
 			'categories' => ai_relay_term_names( $post, 'category' ),
 			'tags'       => ai_relay_term_names( $post, 'post_tag' ),
 		),
+		'rest_base'    => ai_relay_rest_base( $post ),
 	);
+}
+
+/** The REST collection the relay reads and writes this post through: `posts`, `pages`, a custom type's own. */
+function ai_relay_rest_base( WP_Post $post ): string {
+	$type = get_post_type_object( $post->post_type );
+	return $type && is_string( $type->rest_base ) && '' !== $type->rest_base ? $type->rest_base : $post->post_type;
 }
 
 /** `comment.created`: real comments only (no pingbacks, notes or spam), without the author's e-mail or IP. */

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { sampleEvent } from '../../src/webhooks/sample-events';
+import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
+import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
+import { startRelay, type Relay } from '../support/relay';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { sendWebhook } from '../support/webhook';
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
+import { startWordPress, type WordPress } from '../support/wordpress';
+
+const EVENTS = 60;
+/** Sent while Temporal is down: each must be refused first (503), then accepted once it is back. */
+const DURING_OUTAGE = 3;
+/** Every fifth event is sent twice at once, as a sender that retried a request whose answer it lost. */
+const TWICE_EVERY = 5;
+/** Every seventh post is a page: the relay reads and writes it under its own REST base, `pages`. */
+const PAGE_EVERY = 7;
+
+/**
+ * Signed events through the real receiver while everything around the worker fails: the worker process is
+ * SIGKILLed mid-activity twice and stopped with SIGTERM once, the Temporal dev server is SIGKILLed and restarted on
+ * the same database, WordPress is unreachable for a while during write-backs, and the LLM answers 429, 500 or
+ * never. The sender retries 503 and 429 with the same key, as the plugin does. Afterwards every accepted key has
+ * exactly one run, every run is Completed and every post holds exactly one summary, written by that run.
+ */
+describe('fault suite: nothing lost, nothing twice', () => {
+  let temporal: TestTemporal;
+  let wp: WordPress;
+  let llm: LlmStub;
+  let wpProxy: OutageProxy;
+  let relay: Relay;
+  let worker: WorkerProcess | undefined;
+  let workerEnv: Record<string, string>;
+
+  before(async () => {
+    [temporal, wp, llm] = await Promise.all([startTestTemporal(), startWordPress(), startLlmStub()]);
+    wpProxy = await startOutageProxy(wp.baseUrl);
+    relay = await startRelay({ temporal, worker: false });
+    workerEnv = {
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: relay.taskQueue,
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: llm.baseURL,
+      OPENAI_TIMEOUT_MS: '2000',
+      WP_BASE_URL: wpProxy.url,
+      WP_USERNAME: wp.adminUser,
+      WP_APP_PASSWORD: wp.appPassword,
+      WP_TIMEOUT_MS: '3000',
+      WORKER_SHUTDOWN_GRACE_MS: '3000',
+    };
+    worker = await spawnWorker(workerEnv);
+  });
+
+  after(async () => {
+    await worker?.kill();
+    await relay?.stop();
+    await Promise.all([wpProxy?.close(), llm?.close(), wp?.stop(), temporal?.stop()]);
+  });
+
+  async function publishPosts(count: number): Promise<number[]> {
+    // The plugin's filter lets pages through (so it registers the summary meta on them too).
+    await writeFile(
+      join(wp.dir, 'site/wp-content/mu-plugins/fault-suite-pages.php'),
+      "<?php add_filter( 'ai_relay_post_types', fn( $types ) => array_merge( $types, array( 'page' ) ) );\n",
+    );
+    const out = await wp.runPhp(`
+      $ids = array();
+      for ( $i = 0; $i < ${count}; $i++ ) {
+        $type = 0 === $i % ${PAGE_EVERY} ? 'page' : 'post';
+        $ids[] = wp_insert_post( array( 'post_type' => $type, 'post_title' => "Fault $type $i", 'post_content' => "<p>Body $i.</p>", 'post_status' => 'publish' ), true );
+      }
+      echo wp_json_encode( $ids );`);
+    const ids = JSON.parse(out) as number[];
+    assert.equal(ids.length, count);
+    return ids;
+  }
+
+  /** The plugin's behaviour: retry a refused or unanswered delivery with the same key until it is taken. */
+  async function deliver(event: Record<string, unknown>): Promise<number[]> {
+    const statuses: number[] = [];
+    for (const deadline = Date.now() + 240_000; Date.now() < deadline; ) {
+      const status = await sendWebhook(relay.url, event).then((a) => a.status, () => 0);
+      statuses.push(status);
+      if (status === 202) return statuses;
+      assert.ok([0, 429, 503].includes(status), `a delivery was refused with ${status}`);
+      await sleep(500);
+    }
+    assert.fail(`event ${String(event.idempotency_key)} was never accepted: ${statuses.join(',')}`);
+  }
+
+  async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
+    for (const deadline = Date.now() + timeoutMs; !condition(); await sleep(100)) {
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    }
+  }
+
+  async function restartWorker(how: 'SIGKILL' | 'SIGTERM'): Promise<number | null> {
+    const code = how === 'SIGKILL' ? (await worker!.kill(), null) : await worker!.stop();
+    worker = await spawnWorker(workerEnv);
+    return code;
+  }
+
+  it('every accepted key has one Completed run and every post one summary, through kills and outages', async (t) => {
+    const startedAt = Date.now();
+    const postIds = await publishPosts(EVENTS);
+    const events = postIds.map((postId, i) =>
+      sampleEvent('post.published', { post_id: postId, ...(i % PAGE_EVERY === 0 ? { rest_base: 'pages' } : {}) }),
+    );
+    // Slow enough that attempts are in flight whenever a fault strikes.
+    llm.setDefault({ kind: 'summary', delayMs: 800 });
+
+    const answers: number[][] = [];
+    // About one event a second, so the load runs through the faults below.
+    const load = (async () => {
+      for (const [i, event] of events.slice(DURING_OUTAGE).entries()) {
+        const copies = i % TWICE_EVERY === 0 ? 2 : 1;
+        answers.push(...(await Promise.all(Array.from({ length: copies }, () => deliver(event)))));
+        await sleep(1000);
+      }
+    })();
+
+    const faults: string[] = [];
+    const seen = (n: number) => () => llm.requests.length >= n;
+
+    await until('the first LLM calls', seen(5));
+    await restartWorker('SIGKILL');
+    faults.push('worker SIGKILL mid-activity');
+
+    llm.enqueue(
+      { kind: 'status', status: 429, retryAfter: '1' },
+      { kind: 'status', status: 500 },
+      { kind: 'hang' },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 429 },
+      { kind: 'hang' },
+    );
+    faults.push('LLM 429 x2, 500 x2, hang x2');
+
+    await until('more LLM calls', seen(15));
+    temporal.process.kill('SIGKILL');
+    const duringOutage = Promise.all(events.slice(0, DURING_OUTAGE).map((event) => deliver(event)));
+    await sleep(2000);
+    temporal = await temporal.restart();
+    const outageAnswers = await duringOutage;
+    answers.push(...outageAnswers);
+    for (const statuses of outageAnswers) assert.notEqual(statuses[0], 202, 'not accepted while Temporal was down');
+    faults.push('Temporal SIGKILL, restarted on the same database after 2 s');
+
+    await until('write-backs after the restart', seen(25));
+    await wpProxy.down();
+    await sleep(8000);
+    await wpProxy.up();
+    faults.push('WordPress unreachable for 8 s');
+
+    await until('more LLM calls', seen(35));
+    await restartWorker('SIGKILL');
+    faults.push('worker SIGKILL mid-activity');
+
+    await until('more LLM calls', seen(45));
+    const exitCode = await restartWorker('SIGTERM');
+    assert.equal(exitCode, 0, 'SIGTERM stops the worker cleanly within its grace time');
+    faults.push('worker SIGTERM (graceful)');
+
+    await load;
+    const keys = events.map((e) => e.idempotency_key);
+    const results = await Promise.all(keys.map((key) => relay.client.workflow.getHandle(key).result()));
+    assert.ok(results.every((r: { outcome: string }) => r.outcome === 'summarized'));
+
+    // Visibility catches up shortly after the results.
+    let runs: WorkflowExecutionInfo[] = [];
+    for (let i = 0; i < 100 && runs.length < keys.length; i++) {
+      runs = [];
+      for await (const run of relay.client.workflow.list({ query: `TaskQueue = "${relay.taskQueue}"` })) runs.push(run);
+      if (runs.length < keys.length) await sleep(300);
+    }
+    const perKey = new Map<string, WorkflowExecutionInfo[]>();
+    for (const run of runs) perKey.set(run.workflowId, [...(perKey.get(run.workflowId) ?? []), run]);
+    const lost = keys.filter((k) => !perKey.has(k));
+    const twice = [...perKey.values()].filter((r) => r.length > 1);
+    assert.deepEqual(lost, [], 'every accepted key has a run');
+    assert.deepEqual(twice, [], 'no key has two runs');
+    assert.equal(runs.length, keys.length);
+    assert.ok(runs.every((r) => r.status.name === 'COMPLETED'), 'every run Completed');
+
+    const meta = JSON.parse(
+      await wp.runPhp(`
+        $out = array();
+        foreach ( json_decode( '${JSON.stringify(postIds)}' ) as $id ) {
+          $out[ $id ] = array( get_post_meta( $id, 'ai_relay_summary', false ), get_post_meta( $id, 'ai_relay_summary_run', true ) );
+        }
+        echo wp_json_encode( $out );`),
+    ) as Record<string, [string[], string]>;
+    for (const [i, postId] of postIds.entries()) {
+      const [summaries, run] = meta[postId]!;
+      assert.equal(summaries.length, 1, `post ${postId} has exactly one summary`);
+      assert.ok(summaries[0]!.length > 0);
+      const key = keys[i]!;
+      assert.equal(run, `${key}/${perKey.get(key)![0]!.runId}`, 'written by the run of its own key');
+    }
+
+    const { memo } = await relay.client.workflow.getHandle(keys[0]!).describe();
+    assert.equal(memo?.[GIVE_UP_AFTER_MEMO], '24h', "each run records its give-up point, shown in the Web UI");
+
+    const refused = answers.flat().filter((s) => s !== 202).length;
+    t.diagnostic(
+      `${EVENTS} events (${Math.ceil(EVENTS / PAGE_EVERY)} of them pages, ${answers.length} deliveries, ${refused} answered 503/429/unreachable and retried), ` +
+        `${faults.length} faults: ${faults.join('; ')}; lost ${lost.length}, duplicated ${twice.length}, ` +
+        `${llm.requests.length} LLM requests, ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
+    );
+  });
+});
