@@ -21,6 +21,8 @@ export function createReceiverMetrics() {
   webhooks.inc({ outcome: 'duplicate', reason: 'duplicate', status: '202' }, 0);
   webhooks.inc({ outcome: 'throttled', reason: 'backpressure', status: '429' }, 0);
   webhooks.inc({ outcome: 'unavailable', reason: 'temporal_unavailable', status: '503' }, 0);
+  webhooks.inc({ outcome: 'unavailable', reason: 'relay_misconfigured', status: '503' }, 0);
+  webhooks.inc({ outcome: 'rejected', reason: 'rejected_by_temporal', status: '400' }, 0);
   return {
     registry,
     webhooks,
@@ -29,6 +31,11 @@ export function createReceiverMetrics() {
       help: 'Time from request to response for POST /webhooks/wp.',
       labelNames: ['outcome'] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    misconfigured: new Gauge({
+      name: 'wp_ai_relay_misconfigured',
+      help: '1 while the relay cannot start workflows because of its own Temporal configuration (namespace, search attributes, credentials), as last seen by /readyz or a start; alert on it.',
       registers: [registry],
     }),
     inFlight: new Gauge({

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { requireWebhookSecrets, type Config } from '../config';
 import type { Logger } from '../logger';
+import { checkReadiness } from '../temporal/readiness';
 import { createStartEvent } from '../temporal/start-event';
 import { createApp } from './app';
 import { createReceiverMetrics } from './metrics';
@@ -29,10 +30,7 @@ export async function startReceiver(options: {
       taskQueue: config.temporal.taskQueue,
       timeoutMs: config.temporal.startTimeoutMs,
     }),
-    checkReady: async () => {
-      await client.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));
-      return true;
-    },
+    checkReady: () => checkReadiness(client, config.temporal.namespace),
     logger,
     metrics: createReceiverMetrics(),
   });

@@ -3,6 +3,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import type { WpEvent } from '../webhooks/events';
 import { WebhookError } from '../webhooks/errors';
 import { routeOf, type StartCommon } from './event-routes';
+import { startFailureToWebhookError } from './start-failure';
 
 export type StartResult =
   | { readonly status: 'accepted'; readonly workflowId: string; readonly runId: string }
@@ -10,9 +11,6 @@ export type StartResult =
 
 /** Starts the workflow of one accepted event; injected into the HTTP app so unit tests can replace it. */
 export type StartEvent = (event: WpEvent) => Promise<StartResult>;
-
-/** Seconds a sender should wait before retrying when Temporal cannot record the start. */
-export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
 
 export interface StartOptions {
   readonly taskQueue: string;
@@ -47,15 +45,7 @@ export function createStartEvent(client: Client, options: StartOptions): StartEv
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
-      // Whatever else failed (unreachable, deadline, overloaded), the start is not known to be recorded, so it is
-      // not acknowledged: the sender retries with the same key and gets `duplicate` if it did land.
-      throw new WebhookError(
-        503,
-        'temporal_unavailable',
-        'Temporal did not record the start; retry later with the same key',
-        TEMPORAL_RETRY_AFTER_SECONDS,
-        { cause: error },
-      );
+      throw startFailureToWebhookError(error);
     }
   };
 }
