@@ -10,7 +10,10 @@ export interface RawAnswer {
 export interface RawOptions {
   /** Pause between parts, for slow senders. */
   readonly gapMs?: number;
-  /** What to do once every part is written: half-close (the default), keep the socket open, or reset it. */
+  /**
+   * What to do once every part is written: half-close (the default; Node's server then drops a request it has not
+   * answered yet), keep the socket open until the server closes it, or reset it.
+   */
   readonly then?: 'end' | 'hold' | 'destroy';
   /** Give up waiting for an answer after this long (the socket is destroyed). */
   readonly waitMs?: number;
@@ -44,7 +47,10 @@ export async function rawRequest(baseUrl: string, parts: readonly (string | Buff
   return { status: match ? Number(match[1]) : undefined, text };
 }
 
-/** A request head for POST /webhooks/wp with the given header lines. */
+/**
+ * A request head for POST /webhooks/wp with the given header lines, asking the server to close after its answer
+ * (so a sender that keeps its side open still learns when the exchange is over).
+ */
 export function head(lines: readonly string[], method = 'POST'): string {
-  return `${method} /webhooks/wp HTTP/1.1\r\nHost: relay.test\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`;
+  return `${method} /webhooks/wp HTTP/1.1\r\nHost: relay.test\r\nConnection: close\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`;
 }
