@@ -10,8 +10,10 @@ export const HOSTILE_ENV = {
   WP_RELAY_SECRETS: `k1:${HOSTILE_SECRETS.k1},k2:${HOSTILE_SECRETS.k2}`,
   // Small limits keep "over the limit" cheap to send tens of thousands of times; the code paths are the same.
   MAX_BODY_BYTES: '16384',
-  HEADERS_TIMEOUT_MS: '400',
-  BODY_TIMEOUT_MS: '400',
+  // Deadlines short enough that stalled senders cost little, and far above what a trickling sender that does
+  // finish needs (at most 3 gaps of 20 ms), so a loaded machine does not turn its 202 into a 408.
+  HEADERS_TIMEOUT_MS: '1500',
+  BODY_TIMEOUT_MS: '1500',
 } as const;
 const MAX_BODY = Number(HOSTILE_ENV.MAX_BODY_BYTES);
 
@@ -114,7 +116,7 @@ const damage = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('Content-Length lie' as const), delta: fc.constantFrom(-20, -1, 1, 500, 10 ** 6) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('bad chunk size' as const), size: fc.constantFrom('zz', '-1', 'fffffffffffffffff', '1;', ' 5') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('chunked over the limit' as const), chunks: fc.integer({ min: 1, max: 6 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('slow sender' as const), pieces: fc.integer({ min: 2, max: 6 }), stall: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('slow sender' as const), pieces: fc.integer({ min: 2, max: 4 }), stall: fc.integer({ min: 0, max: 3 }).map((n) => n === 0) }) },
 );
 
 export const hostileCase: fc.Arbitrary<HostileCase> = fc
@@ -199,7 +201,7 @@ function build(s: Signing, offset: number, b: { kind: string; bytes: Buffer; eve
       const pieces = Array.from({ length: d.pieces }, (_, i) => b.bytes.subarray(i * size, (i + 1) * size));
       // A stalled sender stops before the end and holds the socket: the body deadline must answer it.
       parts = [withLength(b.bytes.length), ...(d.stall ? pieces.slice(0, -1) : pieces)];
-      gapMs = 40;
+      gapMs = 20;
       if (d.stall) framingIntact = false;
       break;
     }
