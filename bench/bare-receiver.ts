@@ -18,7 +18,7 @@ runEntryPoint(async () => {
   const app = createApp({
     webhook: config.webhook,
     startEvent: startAtOnce,
-    checkReady: async () => true,
+    checkReady: async () => ({ status: 'ready' }),
     logger,
     metrics: createReceiverMetrics(),
   });

@@ -53,6 +53,9 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   MAX_IN_FLIGHT_STARTS: z.coerce.number().int().min(1).default(512),
   TEMPORAL_START_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  // Slow senders: a request's head and its body each have a deadline of their own (408 past it).
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -142,6 +145,8 @@ const configSchema = envSchema
         toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
         maxBodyBytes: e.MAX_BODY_BYTES,
         maxInFlightStarts: e.MAX_IN_FLIGHT_STARTS,
+        headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+        bodyTimeoutMs: e.BODY_TIMEOUT_MS,
       },
       temporal: {
         /** Undefined means: start an embedded `temporal server start-dev`. */

@@ -6,10 +6,11 @@ export type Logger = pino.Logger;
  * JSON logs on stdout. Call sites log chosen fields only (request id, idempotency key, event, outcome); the
  * redact list is the second line of defence should a header object or payload ever be logged by mistake.
  */
-export function createLogger(level: string, name: string): Logger {
+export function createLogger(level: string, name: string, destination?: pino.DestinationStream): Logger {
   return pino({
     name,
     level,
+    serializers: { err: serializeError },
     redact: {
       paths: [
         'headers["x-wp-signature"]',
@@ -24,5 +25,21 @@ export function createLogger(level: string, name: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  }, destination);
+}
+
+/**
+ * pino's error serializer copies every own property, and Node's HTTP parser errors carry `rawPacket`: the request's
+ * bytes, signature header and body included. Only the class, message, code and stack are kept, the cause likewise.
+ */
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const { code } = error as { code?: unknown };
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    stack: error.stack,
+    ...(error.cause instanceof Error ? { cause: serializeError(error.cause) } : {}),
+  };
 }

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { Readiness } from '../temporal/readiness';
 import type { StartEvent } from '../temporal/start-event';
 import { errorMiddleware } from './error-middleware';
 import type { ReceiverMetrics } from './metrics';
@@ -11,8 +12,8 @@ import { webhookRoute } from './webhook-route';
 export interface AppDeps {
   readonly webhook: Config['webhook'];
   readonly startEvent: StartEvent;
-  /** Resolves true when Temporal answers; backs /readyz. */
-  readonly checkReady: () => Promise<boolean>;
+  /** Whether a start would be recorded (Temporal answers, namespace and search attributes in place); backs /readyz. */
+  readonly checkReady: () => Promise<Readiness>;
   readonly logger: Logger;
   readonly metrics: ReceiverMetrics;
 }
@@ -22,15 +23,23 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = false;
   const router = new Router();
+  let reportedMisconfigured = false;
 
   router.post('/webhooks/wp', webhookRoute(deps.webhook, deps.startEvent));
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
-    const ready = await deps.checkReady().catch(() => false);
-    ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'temporal unreachable' };
+    const readiness = await deps.checkReady().catch((): Readiness => ({ status: 'temporal unreachable' }));
+    const misconfigured = readiness.status === 'misconfigured';
+    // Logged once per change, not per probe: an orchestrator polls /readyz every few seconds.
+    if (misconfigured && !reportedMisconfigured) {
+      deps.logger.error({ problems: readiness.problems }, 'relay misconfigured: webhooks are answered 503 until this is fixed');
+    }
+    reportedMisconfigured = misconfigured;
+    deps.metrics.misconfigured.set(misconfigured ? 1 : 0);
+    ctx.status = readiness.status === 'ready' ? 200 : 503;
+    ctx.body = readiness;
   });
   router.get('/metrics', async (ctx) => {
     ctx.type = deps.metrics.registry.contentType;

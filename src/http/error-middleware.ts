@@ -14,6 +14,8 @@ export function errorMiddleware(): Koa.Middleware {
         ctx.status = error.status;
         ctx.body = { status: 'rejected', error: error.code, reason: error.reason };
         if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
+        // Refused while the body may still be arriving: closing is what stops a slow or oversized upload.
+        if (error.status === 408 || error.status === 413) ctx.set('Connection', 'close');
         ctx.state.rejection = error;
         return;
       }

@@ -21,6 +21,8 @@ export function createReceiverMetrics() {
   webhooks.inc({ outcome: 'duplicate', reason: 'duplicate', status: '202' }, 0);
   webhooks.inc({ outcome: 'throttled', reason: 'backpressure', status: '429' }, 0);
   webhooks.inc({ outcome: 'unavailable', reason: 'temporal_unavailable', status: '503' }, 0);
+  webhooks.inc({ outcome: 'unavailable', reason: 'relay_misconfigured', status: '503' }, 0);
+  webhooks.inc({ outcome: 'rejected', reason: 'rejected_by_temporal', status: '400' }, 0);
   return {
     registry,
     webhooks,
@@ -31,9 +33,20 @@ export function createReceiverMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    httpErrors: new Counter({
+      name: 'wp_ai_relay_http_client_errors_total',
+      help: "Requests refused by Node's HTTP parser or timed out before the app saw them, by parser code and HTTP status.",
+      labelNames: ['code', 'status'] as const,
+      registers: [registry],
+    }),
+    misconfigured: new Gauge({
+      name: 'wp_ai_relay_misconfigured',
+      help: '1 while the relay cannot start workflows because of its own Temporal configuration (namespace, search attributes, credentials), as last seen by /readyz or a start; alert on it.',
+      registers: [registry],
+    }),
     inFlight: new Gauge({
       name: 'wp_ai_relay_webhooks_in_flight',
-      help: 'POST /webhooks/wp requests being handled now; 429s start when it reaches MAX_IN_FLIGHT_STARTS.',
+      help: 'POST /webhooks/wp requests being handled now (read, verified or started); 429s start when authenticated starts in progress reach MAX_IN_FLIGHT_STARTS.',
       registers: [registry],
     }),
   };

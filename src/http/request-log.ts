@@ -42,7 +42,10 @@ export function requestLog(logger: Logger, metrics: ReceiverMetrics): Koa.Middle
       event: ctx.state.event as string | undefined,
       ms: Math.round(seconds * 1e4) / 10,
     };
-    if (rejection instanceof WebhookError && rejection.status >= 500) {
+    if (rejection instanceof WebhookError && rejection.code === 'relay_misconfigured') {
+      metrics.misconfigured.set(1);
+      logger.error({ ...fields, fix: describeCause(rejection.cause) }, 'relay misconfigured: webhook not recorded');
+    } else if (rejection instanceof WebhookError && rejection.status >= 500) {
       logger.warn({ ...fields, cause: describeCause(rejection.cause) }, 'webhook not recorded');
     } else if (rejection) {
       logger.info(fields, 'webhook rejected');

@@ -1,11 +1,13 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { requireWebhookSecrets, type Config } from '../config';
 import type { Logger } from '../logger';
+import { checkReadiness } from '../temporal/readiness';
 import { createStartEvent } from '../temporal/start-event';
 import { createApp } from './app';
+import { clientErrorHandler } from './client-error';
 import { createReceiverMetrics } from './metrics';
 
 export interface RunningReceiver {
@@ -23,6 +25,7 @@ export async function startReceiver(options: {
 }): Promise<RunningReceiver> {
   const { config, client, logger } = options;
   requireWebhookSecrets(config);
+  const metrics = createReceiverMetrics();
   const app = createApp({
     webhook: config.webhook,
     startEvent: createStartEvent(client, {
@@ -30,14 +33,23 @@ export async function startReceiver(options: {
       timeoutMs: config.temporal.startTimeoutMs,
       giveUpAfter: config.retry.giveUpAfter,
     }),
-    checkReady: async () => {
-      await client.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));
-      return true;
-    },
+    checkReady: () => checkReadiness(client, config.temporal.namespace),
     logger,
-    metrics: createReceiverMetrics(),
+    metrics,
   });
-  const server = app.listen(options.port ?? config.port, config.host);
+  const { headersTimeoutMs, bodyTimeoutMs } = config.webhook;
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      // A backstop behind the route's own body deadline (which answers with a reason), for whatever bypasses it.
+      requestTimeout: headersTimeoutMs + bodyTimeoutMs + 1000,
+      // How often Node checks those two; its default of 30 s would let a slow sender hold a socket that long.
+      connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+    },
+    app.callback(),
+  );
+  server.on('clientError', clientErrorHandler(logger, metrics));
+  server.listen(options.port ?? config.port, config.host);
   await once(server, 'listening');
   // Senders reuse connections; keep them a little longer than common client idle timeouts.
   server.keepAliveTimeout = 65_000;

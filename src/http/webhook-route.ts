@@ -10,8 +10,9 @@ import { readBody } from './read-body';
 const BACKPRESSURE_RETRY_AFTER_SECONDS = 1;
 
 /**
- * POST /webhooks/wp: content type, backpressure, size-limited read, signature on the raw bytes, then parse and
- * validate, then start the workflow. 202 is sent only once Temporal has recorded the start.
+ * POST /webhooks/wp: content type, size- and time-limited read, signature on the raw bytes, parse and validate,
+ * then backpressure, then start the workflow. 202 is sent only once Temporal has recorded the start. The in-flight
+ * slot is taken only by an authenticated, valid event: slow or forged uploads must not make real senders get 429.
  */
 export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent): Koa.Middleware {
   let inFlight = 0;
@@ -19,21 +20,21 @@ export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent)
     if (!ctx.is('application/json')) {
       throw new WebhookError(415, 'unsupported_media_type', 'Content-Type must be application/json');
     }
+    const body = await readBody(ctx.req, webhook.maxBodyBytes, webhook.bodyTimeoutMs);
+    const verified = verifyWebhook(ctx.req.headers, body, webhook);
+    ctx.state.idempotencyKey = verified.idempotencyKey;
+    const event = parseEvent(body, verified);
+    ctx.state.event = event.event;
     if (inFlight >= webhook.maxInFlightStarts) {
       throw new WebhookError(
         429,
         'backpressure',
-        `more than ${webhook.maxInFlightStarts} webhooks in progress; retry later`,
+        `more than ${webhook.maxInFlightStarts} workflow starts in progress; retry later`,
         BACKPRESSURE_RETRY_AFTER_SECONDS,
       );
     }
     inFlight += 1;
     try {
-      const body = await readBody(ctx.req, webhook.maxBodyBytes);
-      const verified = verifyWebhook(ctx.req.headers, body, webhook);
-      ctx.state.idempotencyKey = verified.idempotencyKey;
-      const event = parseEvent(body, verified);
-      ctx.state.event = event.event;
       const result = await startEvent(event);
       ctx.state.outcome = result.status;
       ctx.status = 202;

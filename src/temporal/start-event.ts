@@ -4,6 +4,7 @@ import type { WpEvent } from '../webhooks/events';
 import { WebhookError } from '../webhooks/errors';
 import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
 import { routeOf, type StartCommon } from './event-routes';
+import { startFailureToWebhookError } from './start-failure';
 
 export type StartResult =
   | { readonly status: 'accepted'; readonly workflowId: string; readonly runId: string }
@@ -11,9 +12,6 @@ export type StartResult =
 
 /** Starts the workflow of one accepted event; injected into the HTTP app so unit tests can replace it. */
 export type StartEvent = (event: WpEvent) => Promise<StartResult>;
-
-/** Seconds a sender should wait before retrying when Temporal cannot record the start. */
-export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
 
 export interface StartOptions {
   readonly taskQueue: string;
@@ -51,15 +49,7 @@ export function createStartEvent(client: Client, options: StartOptions): StartEv
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
-      // Whatever else failed (unreachable, deadline, overloaded), the start is not known to be recorded, so it is
-      // not acknowledged: the sender retries with the same key and gets `duplicate` if it did land.
-      throw new WebhookError(
-        503,
-        'temporal_unavailable',
-        'Temporal did not record the start; retry later with the same key',
-        TEMPORAL_RETRY_AFTER_SECONDS,
-        { cause: error },
-      );
+      throw startFailureToWebhookError(error);
     }
   };
 }

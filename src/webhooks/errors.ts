@@ -6,7 +6,7 @@ export class WebhookError extends Error {
   override readonly name = 'WebhookError';
   readonly expose = true;
   constructor(
-    readonly status: 400 | 401 | 413 | 415 | 429 | 503,
+    readonly status: 400 | 401 | 408 | 413 | 415 | 429 | 503,
     readonly code: string,
     readonly reason: string,
     readonly retryAfterSeconds?: number,

@@ -8,11 +8,31 @@ const url = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(2048)
   .transform(normalizeUrl);
-/** Stored text: HTML stripped first, then length-limited, so the limit applies to what is kept. */
-const text = (max: number) => z.string().transform(stripHtml).pipe(z.string().max(max));
+/**
+ * Temporal refuses a Keyword search attribute over 2 048 bytes of its JSON-encoded value (quotes included, UTF-8),
+ * and normalising can lengthen a URL (punycode, percent-encoding), so the bound is checked on the normalised value.
+ * An event over it is a 400 here rather than a start Temporal refuses.
+ */
+export const KEYWORD_MAX_BYTES = 2048;
+const keyword = <T extends z.ZodType<string>>(schema: T) =>
+  schema.refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= KEYWORD_MAX_BYTES, {
+    message: `must be at most ${KEYWORD_MAX_BYTES - 2} bytes (UTF-8) once normalised: it is stored as a search attribute`,
+  });
+/**
+ * Stored text: HTML stripped, then length-limited, so the limit applies to what is kept. Before any stripping the
+ * raw field is bounded too (markup may take up to 8 times the text, plus 1 KiB), so no field costs more work than
+ * its limit is worth.
+ */
+const text = (max: number) =>
+  z
+    .string()
+    .max(rawTextBound(max), `must be at most ${rawTextBound(max)} characters before HTML is stripped`)
+    .transform(stripHtml)
+    .pipe(z.string().max(max));
+export const rawTextBound = (max: number): number => max * 8 + 1024;
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
 
-const base = { idempotency_key: idempotencyKey, site: url };
+const base = { idempotency_key: idempotencyKey, site: keyword(url) };
 
 export const postPublishedSchema = z.object({
   event: z.literal('post.published'),

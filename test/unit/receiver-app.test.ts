@@ -28,7 +28,7 @@ describe('receiver app', () => {
   const app = createApp({
     webhook: config.webhook,
     startEvent,
-    checkReady: async () => false,
+    checkReady: async () => ({ status: 'temporal unreachable' }),
     logger: createLogger('silent', 'test'),
     metrics: createReceiverMetrics(),
   });

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../src/config';
+import { startReceiver, type RunningReceiver } from '../../src/http/server';
+import { sampleEvent } from '../../src/webhooks/sample-events';
+import { captureLog, type CapturedLog } from '../support/captured-log';
+import { head, rawRequest } from '../support/raw-http';
+import { TEST_SECRET } from '../support/relay';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { sendWebhook } from '../support/webhook';
+
+/** Marks a request's bytes, so the log can be searched for any of them. */
+const SIGNATURE = 'c0ffee'.repeat(10) + 'c0ff';
+const BODY = '{"event":"post.published","title":"BODY-MARKER-7781"}';
+const marked = [`Content-Type: application/json`, `X-WP-Signature: ${SIGNATURE}`, 'X-WP-Timestamp: 1700000000', 'Idempotency-Key: k-marker'];
+
+/**
+ * Requests broken at the HTTP level and slow senders, on real sockets against the real receiver (and a real
+ * Temporal dev server behind it): each is answered 400/408/431, nothing of its bytes reaches the log, and slow
+ * unauthenticated uploads do not take the slots real senders need.
+ */
+describe('hostile HTTP against the receiver', () => {
+  let temporal: TestTemporal;
+  let connection: Connection;
+  let receiver: RunningReceiver;
+  let log: CapturedLog;
+
+  before(async () => {
+    temporal = await startTestTemporal();
+    connection = await Connection.connect({ address: temporal.address });
+    const config = loadConfig({
+      WP_RELAY_SECRET: TEST_SECRET,
+      TEMPORAL_ADDRESS: temporal.address,
+      MAX_IN_FLIGHT_STARTS: '2',
+      HEADERS_TIMEOUT_MS: '700',
+      BODY_TIMEOUT_MS: '700',
+    });
+    log = captureLog('debug');
+    receiver = await startReceiver({ config, client: new Client({ connection }), logger: log.logger, port: 0 });
+  });
+  after(async () => {
+    await receiver.close();
+    await connection.close();
+    await temporal.stop();
+  });
+
+  function assertLogFreeOfRequestBytes(): void {
+    const text = log.text();
+    assert.ok(text.length > 0, 'nothing was logged at all');
+    assert.doesNotMatch(text, /c0ffee|BODY-MARKER|rawPacket|relay\.test/);
+    assert.doesNotMatch(text, /\[\d+,\d+,\d+,\d+/, 'a byte array in the log');
+  }
+
+  const broken: [string, number, () => Promise<{ status: number | undefined }>][] = [
+    ['a Content-Length larger than the body sent', 400, () => rawRequest(receiver.url, [head([...marked, 'Content-Length: 5000']), BODY])],
+    ['an invalid chunk size', 400, () => rawRequest(receiver.url, [head([...marked, 'Transfer-Encoding: chunked']), `zz\r\n${BODY}\r\n0\r\n\r\n`])],
+    ['a bad method', 400, () => rawRequest(receiver.url, [head(marked, 'P@ST'), BODY])],
+    ['both Content-Length and chunked', 400, () => rawRequest(receiver.url, [head([...marked, 'Content-Length: 10', 'Transfer-Encoding: chunked']), BODY])],
+    ['a head over 16 KiB', 431, () => rawRequest(receiver.url, [head([...marked, `X-Padding: ${'p'.repeat(20_000)}`]), BODY])],
+    ['a header without a colon', 400, () => rawRequest(receiver.url, [head([...marked, 'NoColonHere']), BODY])],
+  ];
+  for (const [what, status, send] of broken) {
+    it(`answers ${status} to ${what}, and logs none of its bytes`, async () => {
+      const answer = await send();
+      assert.equal(answer.status, status);
+      assertLogFreeOfRequestBytes();
+    });
+  }
+
+  it('a request aborted mid-body gets no answer (the client is gone) and leaves none of its bytes in the log', async () => {
+    const answer = await rawRequest(receiver.url, [head([...marked, 'Content-Length: 5000']), BODY], { then: 'destroy' });
+    assert.equal(answer.status, undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    assertLogFreeOfRequestBytes();
+  });
+
+  it('answers 408 to a head that never ends (slowloris)', async () => {
+    const answer = await rawRequest(receiver.url, ['POST /webhooks/wp HTTP/1.1\r\n', 'Host: relay.test\r\n', 'X-A: 1\r\n'], { gapMs: 50, then: 'hold' });
+    assert.equal(answer.status, 408);
+    assertLogFreeOfRequestBytes();
+  });
+
+  it('answers 408 body_timeout to a body that stops arriving, and closes the connection', async () => {
+    const answer = await rawRequest(receiver.url, [head([...marked, 'Content-Length: 5000']), BODY], { then: 'hold' });
+    assert.equal(answer.status, 408);
+    assert.match(answer.text, /"error":"body_timeout"/);
+    assert.match(answer.text, /connection: close/i);
+    assertLogFreeOfRequestBytes();
+  });
+
+  it('slow unauthenticated uploads (10× the in-flight limit) do not make a real sender get 429', async () => {
+    const slow = Array.from({ length: 20 }, () =>
+      rawRequest(receiver.url, [head([...marked, 'Content-Length: 5000']), '{"a":', '1'], { gapMs: 100, then: 'hold' }),
+    );
+    await new Promise((r) => setTimeout(r, 150)); // every slow upload is connected and has sent its head
+    const real = await Promise.all([sendWebhook(receiver.url, sampleEvent('post.published')), sendWebhook(receiver.url, sampleEvent('post.published'))]);
+    assert.deepEqual(real.map((a) => a.status), [202, 202]);
+    const slowAnswers = await Promise.all(slow);
+    assert.deepEqual([...new Set(slowAnswers.map((a) => a.status))], [408]);
+  });
+
+  it('counts what Node refused in /metrics by parser code', async () => {
+    const metrics = await (await fetch(`${receiver.url}/metrics`)).text();
+    assert.match(metrics, /wp_ai_relay_http_client_errors_total\{code="HPE_INVALID_CHUNK_SIZE",status="400"\} 1/);
+    assert.match(metrics, /wp_ai_relay_http_client_errors_total\{code="ERR_HTTP_REQUEST_TIMEOUT",status="408"\} 1/);
+  });
+});
