@@ -100,6 +100,18 @@ function sameVerdict(a: StoredVerdict | null, b: StoredVerdict): boolean {
   return a !== null && (Object.keys(b) as (keyof StoredVerdict)[]).every((key) => a[key] === b[key]);
 }
 
+/** What is still to write: the verdict unless stored, the status unless set or decided by a moderator; null if nothing. */
+function writeFor(current: CommentForModeration, input: ApplyVerdictInput): WriteBody | null {
+  const status = current.humanDecision === null && input.status !== null && current.status !== input.status ? input.status : undefined;
+  if (status === undefined && sameVerdict(current.verdict, input.verdict)) return null;
+  return { meta: { [COMMENT_META.verdict]: JSON.stringify(input.verdict) }, ...(status ? { status } : {}) };
+}
+
+interface WriteBody {
+  readonly status?: CommentStatus;
+  readonly meta: Record<string, string>;
+}
+
 function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'WordPressInvalidResponse',
@@ -109,17 +121,9 @@ function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
 }
 
 export function createCommentActivities(wordpress: () => WordPressClient) {
-  /** The comment as it is now, or null once it is deleted. Needs `moderate_comments` (context=edit). */
-  async function readComment(commentId: number): Promise<CommentForModeration | null> {
-    let raw: unknown;
-    try {
-      raw = await wordpress().request('GET', `wp/v2/comments/${commentId}?context=edit`);
-    } catch (error) {
-      if (error instanceof HttpStatusError && error.status === 404) return null;
-      throw classifyFailure('WordPress', error);
-    }
+  function toModeration(raw: unknown, what: string): CommentForModeration {
     const parsed = editCommentSchema.safeParse(raw);
-    if (!parsed.success) throw invalidAnswer(`GET comment ${commentId}`, parsed.error);
+    if (!parsed.success) throw invalidAnswer(what, parsed.error);
     const comment = parsed.data;
     return {
       id: comment.id,
@@ -133,8 +137,21 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
     };
   }
 
-  async function post(commentId: number, body: { status?: CommentStatus; meta: Record<string, string> }): Promise<void> {
-    await wordpress().request('POST', `wp/v2/comments/${commentId}?context=edit`, body);
+  /** The comment as it is now, or null once it is deleted. Needs `moderate_comments` (context=edit). */
+  async function readComment(commentId: number): Promise<CommentForModeration | null> {
+    let raw: unknown;
+    try {
+      raw = await wordpress().request('GET', `wp/v2/comments/${commentId}?context=edit`);
+    } catch (error) {
+      if (error instanceof HttpStatusError && error.status === 404) return null;
+      throw classifyFailure('WordPress', error);
+    }
+    return toModeration(raw, `GET comment ${commentId}`);
+  }
+
+  /** The comment as WordPress answers the write (context=edit), so no second read is needed to check it. */
+  async function post(commentId: number, body: WriteBody): Promise<CommentForModeration> {
+    return toModeration(await wordpress().request('POST', `wp/v2/comments/${commentId}?context=edit`, body), `POST comment ${commentId}`);
   }
 
   return {
@@ -147,41 +164,31 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
      * own status change from a moderator's.
      */
     async applyCommentVerdict(input: ApplyVerdictInput): Promise<ApplyVerdictResult> {
-      const meta = { [COMMENT_META.verdict]: JSON.stringify(input.verdict) };
-      const plan = async () => {
-        const current = await readComment(input.commentId);
-        if (!current) return { current, body: undefined };
-        const status = current.humanDecision === null && input.status !== null && current.status !== input.status ? input.status : undefined;
-        const write = status !== undefined || !sameVerdict(current.verdict, input.verdict);
-        return { current, body: write ? { meta, ...(status ? { status } : {}) } : undefined };
-      };
-      let { current, body } = await plan();
+      const current = await readComment(input.commentId);
       if (!current) return { outcome: 'gone' };
-      if (body) {
-        try {
-          await post(input.commentId, body);
-        } catch (error) {
-          if (!(error instanceof HttpStatusError && error.status === 500)) throw classifyFailure('WordPress', error);
-          // Most likely the status was set meanwhile (by an earlier attempt or a moderator): look again, and only
-          // write what is still missing; anything else is WordPress's trouble, retried as usual.
-          ({ current, body } = await plan());
-          if (!current) return { outcome: 'gone' };
-          if (body?.status !== undefined) throw classifyFailure('WordPress', error);
-          if (body) await post(input.commentId, body).catch((e: unknown) => Promise.reject(classifyFailure('WordPress', e)));
-        }
-        const after = await readComment(input.commentId);
-        if (!after) return { outcome: 'gone' };
-        if (!sameVerdict(after.verdict, input.verdict)) {
-          throw ApplicationFailure.create({
-            type: 'WordPressMetaNotRegistered',
-            message: `WordPress did not store ${COMMENT_META.verdict}: activate the wp-ai-relay plugin (0.2 or later; it registers the comment meta), then reset the run`,
-            nonRetryable: true,
-          });
-        }
-        current = after;
+      const body = writeFor(current, input);
+      if (!body) return { outcome: current.humanDecision ? 'human_decided' : 'unchanged', status: current.status };
+      let after: CommentForModeration | null;
+      try {
+        after = await post(input.commentId, body);
+      } catch (error) {
+        if (!(error instanceof HttpStatusError && error.status === 500)) throw classifyFailure('WordPress', error);
+        // Most likely the status was set meanwhile (by an earlier attempt or a moderator): look again and write only
+        // what is still missing; a status still to set means WordPress's own trouble, retried as usual.
+        after = await readComment(input.commentId);
+        const rest = after && writeFor(after, input);
+        if (rest?.status !== undefined) throw classifyFailure('WordPress', error);
+        if (rest) after = await post(input.commentId, rest).catch((e: unknown) => Promise.reject(classifyFailure('WordPress', e)));
       }
-      const outcome = current.humanDecision ? 'human_decided' : body ? 'applied' : 'unchanged';
-      return { outcome, status: current.status };
+      if (!after) return { outcome: 'gone' };
+      if (!sameVerdict(after.verdict, input.verdict)) {
+        throw ApplicationFailure.create({
+          type: 'WordPressMetaNotRegistered',
+          message: `WordPress did not store ${COMMENT_META.verdict}: activate the wp-ai-relay plugin (0.2 or later; it registers the comment meta), then reset the run`,
+          nonRetryable: true,
+        });
+      }
+      return { outcome: after.humanDecision ? 'human_decided' : 'applied', status: after.status };
     },
   };
 }
