@@ -134,6 +134,13 @@ describe('comment moderation, from the comment form to the verdict', () => {
     assert.equal(historyLine(await commentState(wp, spamId)).filter((line) => line.startsWith('status:')).length, 1);
   });
 
+  test('WordPress answers 500 rest_comment_failed_edit to a status a comment already has, which is why the relay reads first', async () => {
+    const again = await wp.rest(`/wp/v2/comments/${spamId}`, { method: 'POST', body: JSON.stringify({ status: 'spam' }) });
+    assert.equal(again.status, 500);
+    assert.equal(((await again.json()) as { code: string }).code, 'rest_comment_failed_edit');
+    assert.equal(historyLine(await commentState(wp, spamId)).filter((line) => line.startsWith('status:')).length, 1);
+  });
+
   test("the relay's status changes send no new event, not even once WP-Cron has run", async () => {
     const rows = await commentRows(wp);
     await elapse(wp, 3600);
