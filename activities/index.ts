@@ -1,5 +1,7 @@
 import OpenAI from 'openai';
 import type { Config } from '../src/config';
+import { createClassifyCommentActivities } from './classify-comment';
+import { createCommentActivities } from './comments';
 import { MissingConfigError } from './failures';
 import { createSummarizeActivities } from './summarize';
 import { WordPressClient } from './wordpress-client';
@@ -23,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createWordPressActivities(() => (wordpress ??= WordPressClient.fromConfig(config.wordpress))),
     ...createSummarizeActivities(() => (openai ??= createOpenAI(config.openai)), config.openai.model),
+    ...createCommentActivities(() => (wordpress ??= WordPressClient.fromConfig(config.wordpress))),
+    ...createClassifyCommentActivities(() => (openai ??= createOpenAI(config.openai)), config),
   };
 }
 

@@ -1,8 +1,6 @@
-import { Context } from '@temporalio/activity';
 import type OpenAI from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import { classifyFailure, invalidLlmOutput } from './failures';
+import { completeStructured } from './structured-output';
 
 export const summarySchema = z.object({
   summary: z.string().min(1).max(1200),
@@ -21,29 +19,13 @@ export interface SummarizeInput {
 export function createSummarizeActivities(openai: () => OpenAI, model: string) {
   return {
     async summarizePost(input: SummarizeInput): Promise<Summary> {
-      const { info, cancellationSignal: signal } = Context.current();
-      let completion;
-      try {
-        // The signal aborts the request when the attempt is cancelled (worker shutdown, heartbeat timeout).
-        completion = await openai().chat.completions.parse(
-          {
-            model,
-            temperature: 0.2,
-            messages: [
-              { role: 'system', content: SYSTEM_PROMPT },
-              { role: 'user', content: `Title: ${input.title}\n\n${input.content}` },
-            ],
-            response_format: zodResponseFormat(summarySchema, 'post_summary'),
-          },
-          { signal },
-        );
-      } catch (error) {
-        throw classifyFailure('LLM', error, { attempt: info.attempt, signal });
-      }
-      const message = completion.choices[0]?.message;
-      if (message?.refusal) throw invalidLlmOutput(`the model refused: ${message.refusal.slice(0, 200)}`, info.attempt);
-      if (!message?.parsed) throw invalidLlmOutput('no parsed content in the answer', info.attempt);
-      return message.parsed;
+      return completeStructured(openai(), {
+        model,
+        system: SYSTEM_PROMPT,
+        user: `Title: ${input.title}\n\n${input.content}`,
+        schema: summarySchema,
+        name: 'post_summary',
+      });
     },
   };
 }

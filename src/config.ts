@@ -18,6 +18,8 @@ const optionalString = z
 
 const optionalUrl = optionalString.pipe(z.url({ protocol: /^https?$/ }).optional());
 
+const confidence = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** host:port for a listening socket, e.g. `0.0.0.0:9464`. */
@@ -94,6 +96,12 @@ const envSchema = z.object({
     .default(10_000),
 
   CRM_WEBHOOK_URL: optionalUrl,
+
+  // comment.created: the least confidence at which each label's verdict is applied; below it, hold for a human.
+  MODERATION_SPAM_THRESHOLD: confidence(0.8),
+  MODERATION_TOXIC_THRESHOLD: confidence(0.7),
+  MODERATION_QUESTION_THRESHOLD: confidence(0.6),
+  MODERATION_OK_THRESHOLD: confidence(0.6),
 
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_METRICS_ADDRESS: optionalBindAddress,
@@ -194,6 +202,14 @@ const configSchema = envSchema
         shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
       },
       retry: { giveUpAfter: e.ACTIVITY_GIVE_UP_AFTER },
+      moderation: {
+        thresholds: {
+          spam: e.MODERATION_SPAM_THRESHOLD,
+          toxic: e.MODERATION_TOXIC_THRESHOLD,
+          question: e.MODERATION_QUESTION_THRESHOLD,
+          ok: e.MODERATION_OK_THRESHOLD,
+        },
+      },
     };
   });
 

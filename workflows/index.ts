@@ -1,2 +1,3 @@
 // The worker's single workflowsPath. Only deterministic workflow code may be reachable from here.
 export { enrichPost, type EnrichPostResult } from './enrich-post';
+export { moderateComment, type ModerateCommentResult } from './moderate-comment';

@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { WpEventKey, WpPostIdKey, WpSiteKey } from '../temporal/search-attributes';
+import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../temporal/search-attributes';
 
 export interface FailedFilter {
   /** How far back, as `24h`, `7d`, `90m`. */
@@ -8,6 +8,7 @@ export interface FailedFilter {
   readonly event?: string | undefined;
   readonly site?: string | undefined;
   readonly postId?: number | undefined;
+  readonly commentId?: number | undefined;
 }
 
 export interface FailedRun {
@@ -18,6 +19,7 @@ export interface FailedRun {
   readonly event: string | undefined;
   readonly site: string | undefined;
   readonly postId: number | undefined;
+  readonly commentId: number | undefined;
   /** The innermost failure message: usually the activity's, e.g. "LLM answered HTTP 400: ...". */
   readonly cause: string | undefined;
 }
@@ -40,6 +42,7 @@ export function failedQuery(filter: FailedFilter, now = Date.now()): string {
   if (filter.event !== undefined) clauses.push(`${WpEventKey.name} = ${queryString(filter.event)}`);
   if (filter.site !== undefined) clauses.push(`${WpSiteKey.name} = ${queryString(filter.site)}`);
   if (filter.postId !== undefined) clauses.push(`${WpPostIdKey.name} = ${filter.postId}`);
+  if (filter.commentId !== undefined) clauses.push(`${WpCommentIdKey.name} = ${filter.commentId}`);
   return clauses.join(' AND ');
 }
 
@@ -56,6 +59,7 @@ export async function listFailedRuns(client: Client, query: string, limit: numbe
 function describe(info: WorkflowExecutionInfo): Omit<FailedRun, 'cause'> {
   const attributes = info.typedSearchAttributes;
   const postId = attributes.get(WpPostIdKey);
+  const commentId = attributes.get(WpCommentIdKey);
   return {
     workflowId: info.workflowId,
     runId: info.runId,
@@ -64,6 +68,7 @@ function describe(info: WorkflowExecutionInfo): Omit<FailedRun, 'cause'> {
     event: attributes.get(WpEventKey),
     site: attributes.get(WpSiteKey),
     postId: postId === undefined ? undefined : Number(postId),
+    commentId: commentId === undefined ? undefined : Number(commentId),
   };
 }
 

@@ -5,7 +5,7 @@ import { UsageError } from './errors';
 import { failedQuery, listFailedRuns, type FailedRun } from './failed-runs';
 
 export const usage =
-  'wp-ai-relay failed [--since 24h] [--event post.published] [--site URL] [--post-id N] [--limit 50] [--json] [--address host:port] [--namespace NS]';
+  'wp-ai-relay failed [--since 24h] [--event post.published] [--site URL] [--post-id N] [--comment-id N] [--limit 50] [--json] [--address host:port] [--namespace NS]';
 
 /** Lists Failed runs (the dead-letter state) with what failed, and prints the query for the Web UI. */
 export async function run(argv: string[]): Promise<number> {
@@ -17,20 +17,21 @@ export async function run(argv: string[]): Promise<number> {
       event: { type: 'string' },
       site: { type: 'string' },
       'post-id': { type: 'string' },
+      'comment-id': { type: 'string' },
       limit: { type: 'string', default: '50' },
       json: { type: 'boolean', default: false },
       ...TARGET_OPTIONS,
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
-  const postId = values['post-id'] === undefined ? undefined : Number(values['post-id']);
-  if (postId !== undefined && !Number.isSafeInteger(postId)) throw new UsageError('--post-id must be an integer', usage);
+  const postId = integerOption(values, 'post-id');
+  const commentId = integerOption(values, 'comment-id');
   const limit = Number(values.limit);
   if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer', usage);
 
   let query: string;
   try {
-    query = failedQuery({ since: values.since, event: values.event, site: values.site, postId });
+    query = failedQuery({ since: values.since, event: values.event, site: values.site, postId, commentId });
   } catch (error) {
     throw new UsageError((error as Error).message, usage);
   }
@@ -50,8 +51,23 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+function integerOption(values: Record<string, unknown>, name: 'post-id' | 'comment-id'): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new UsageError(`--${name} must be an integer`, usage);
+  return number;
+}
+
 function formatRun(run: FailedRun): string {
-  const where = [run.event, run.site, run.postId === undefined ? undefined : `post ${run.postId}`].filter(Boolean).join(' ');
+  const where = [
+    run.event,
+    run.site,
+    run.postId === undefined ? undefined : `post ${run.postId}`,
+    run.commentId === undefined ? undefined : `comment ${run.commentId}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
   return [
     `${run.workflowId}  (run ${run.runId}, ${run.type}, failed ${run.closeTime ?? '?'})`,
     ...(where ? [`  ${where}`] : []),

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { EventName, WpEvent } from '../webhooks/events';
-import { WpEventKey, WpPostIdKey, WpSiteKey } from './search-attributes';
+import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from './search-attributes';
 import type { StartResult } from './start-event';
 
 /** What every start shares: the task queue and the policies that make the workflow ID an idempotency key. */
@@ -41,6 +41,15 @@ export const EVENT_ROUTES: Routes = {
     workflowType: 'enrichPost',
     workflowId: (event) => event.idempotency_key,
     searchAttributes: (event) => [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }],
+  },
+  'comment.created': {
+    workflowType: 'moderateComment',
+    workflowId: (event) => event.idempotency_key,
+    searchAttributes: (event) => [
+      ...eventAndSite(event),
+      { key: WpPostIdKey, value: event.post_id },
+      { key: WpCommentIdKey, value: event.comment_id },
+    ],
   },
 };
 

@@ -63,6 +63,13 @@ export const commentCreatedSchema = z.object({
   author: text(200),
   content: text(20_000),
   created_at: timestamp,
+  // Sent by plugin 0.2+; optional so events from older plugins stay valid. Never an e-mail or IP address.
+  parent: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  author_url: z.union([z.literal(''), url]).optional(),
+  /** The status WordPress itself gave the comment (before the plugin's optional hold). */
+  status: z.enum(['approved', 'hold']).optional(),
+  /** A moderator asked for this verdict ("Re-check with AI"): classify even after a human decision, never override it. */
+  recheck: z.boolean().optional(),
 });
 
 export const leadSubmittedSchema = z.object({

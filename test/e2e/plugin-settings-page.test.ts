@@ -73,12 +73,16 @@ describe('the settings page, in Chromium', () => {
   test('the deliveries list shows what was sent and what failed', async () => {
     await wp.rest('/wp/v2/posts', { method: 'POST', body: JSON.stringify({ title: 'Durable webhooks with Temporal', content: 'x', status: 'publish' }) });
     const [post] = (await (await wp.rest('/wp/v2/posts?per_page=1')).json()) as { id: number }[];
+    // Signed with a secret the relay does not know, so this delivery fails (401, not retried) and is listed so.
+    const secret = await wp.runPhp("echo get_option('ai_relay_secret');");
+    await wp.setOptions({ ai_relay_secret: 'not-the-relay-secret-0123' });
     await fetch(`${wp.baseUrl}/wp-comments-post.php`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ comment_post_ID: String(post?.id), author: 'Reader', email: 'reader@example.test', comment: 'Nice.' }),
       redirect: 'manual',
     });
+    await wp.setOptions({ ai_relay_secret: secret });
     const rows = await readOutbox(wp);
     assert.deepEqual(rows.map((r) => [r.event, r.status]), [['post.published', 'delivered'], ['comment.created', 'failed']]);
     assert.equal((await relay.client.workflow.getHandle(rows[0]!.idempotency_key).result()).outcome, 'summarized');
@@ -86,7 +90,7 @@ describe('the settings page, in Chromium', () => {
     await page.goto(`${wp.baseUrl}/wp-admin/options-general.php?page=ai-relay`);
     assert.equal(await page.locator('tr.ai-relay-status-delivered').count(), 1);
     assert.equal(await page.locator('tr.ai-relay-status-failed').count(), 1);
-    assert.match((await page.textContent('tr.ai-relay-status-failed')) ?? '', /HTTP 400.*unsupported_event/);
+    assert.match((await page.textContent('tr.ai-relay-status-failed')) ?? '', /HTTP 401.*bad_signature/);
   });
   test('"Send test event" shows the relay\'s answer, and the relay runs it; the page is captured for the docs', async () => {
     await Promise.all([page.waitForURL(/#ai-relay-test$/), page.click('#ai-relay-send-test')]);

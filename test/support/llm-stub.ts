@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 /** One scripted answer of the stand-in LLM. */
 export type LlmBehaviour =
   | { kind: 'summary'; summary?: string; delayMs?: number }
+  /** A comment verdict; without a label, the stand-in's keyword rules pick one. `until` holds the answer back. */
+  | { kind: 'verdict'; label?: string; confidence?: number; reason?: string; until?: Promise<unknown> }
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }
   | { kind: 'invalid'; content: string }
   | { kind: 'hang' };
@@ -63,7 +65,13 @@ export async function startLlmStub(): Promise<LlmStub> {
       }
       case 'invalid':
         return send(res, 200, completion(body.model, behaviour.content));
+      case 'verdict':
+        await behaviour.until;
+        return send(res, 200, completion(body.model, JSON.stringify(verdictFor(body, behaviour))));
       case 'summary': {
+        if (body.response_format?.json_schema?.name === 'comment_verdict') {
+          return send(res, 200, completion(body.model, JSON.stringify(verdictFor(body, { kind: 'verdict' }))));
+        }
         if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
         const title = /^Title: (.*)$/m.exec(body.messages.at(-1)?.content ?? '')?.[1] ?? 'the post';
         const summary = behaviour.summary ?? `A short summary of “${title}”.`;
@@ -87,6 +95,23 @@ export async function startLlmStub(): Promise<LlmStub> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** Keyword rules standing in for a model's judgement, so a test says what it means in the comment's own words. */
+const VERDICT_RULES = [
+  { pattern: /casino|viagra|cheap .*(pills|watches)|buy now/i, label: 'spam', confidence: 0.97, reason: 'Advertises a product with a link and has nothing to do with the post.' },
+  { pattern: /idiot|stupid|shut up/i, label: 'toxic', confidence: 0.91, reason: 'Insults the author instead of discussing the post.' },
+  { pattern: /\?/, label: 'question', confidence: 0.88, reason: 'Asks the author a question about the post.' },
+] as const;
+
+function verdictFor(body: Omit<LlmRequest, 'authorization'>, behaviour: Extract<LlmBehaviour, { kind: 'verdict' }>) {
+  const comment = body.messages.at(-1)?.content.split('\nComment:\n')[1] ?? '';
+  const rule = VERDICT_RULES.find((r) => r.pattern.test(comment)) ?? { label: 'ok', confidence: 0.9, reason: 'A friendly comment on the topic of the post.' };
+  return {
+    label: behaviour.label ?? rule.label,
+    confidence: behaviour.confidence ?? rule.confidence,
+    reason: behaviour.reason ?? rule.reason,
   };
 }
 

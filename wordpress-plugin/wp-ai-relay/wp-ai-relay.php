@@ -24,6 +24,8 @@ require_once __DIR__ . '/includes/outbox.php';
 require_once __DIR__ . '/includes/delivery.php';
 require_once __DIR__ . '/includes/events.php';
 require_once __DIR__ . '/includes/post-meta.php';
+require_once __DIR__ . '/includes/comment-meta.php';
+require_once __DIR__ . '/includes/comment-moderation.php';
 require_once __DIR__ . '/includes/lifecycle.php';
 
 register_activation_hook( __FILE__, 'ai_relay_activate' );
@@ -31,12 +33,22 @@ register_deactivation_hook( __FILE__, 'ai_relay_deactivate' );
 
 add_action( 'plugins_loaded', 'ai_relay_maybe_upgrade_outbox' );
 add_action( 'init', 'ai_relay_register_post_meta' );
+add_action( 'init', 'ai_relay_register_comment_meta' );
 
 // Events.
 add_action( 'wp_after_insert_post', 'ai_relay_on_post_saved', 10, 4 );
 add_action( 'wp_insert_comment', 'ai_relay_on_comment_inserted', 10, 2 );
 add_action( 'ai_relay_lead', 'ai_relay_on_lead', 10, 2 );
 add_action( 'ai_relay_batch', 'ai_relay_on_batch_due' );
+
+// Comment moderation: the hold, the history of verdicts and status changes, the fallback and the pending check.
+add_filter( 'pre_comment_approved', 'ai_relay_hold_comment', 20, 2 );
+add_filter( 'rest_request_before_callbacks', 'ai_relay_detect_relay_write', 10, 3 );
+add_action( 'transition_comment_status', 'ai_relay_record_status_change', 10, 3 );
+add_action( 'added_comment_meta', 'ai_relay_record_verdict', 10, 4 );
+add_action( 'updated_comment_meta', 'ai_relay_record_verdict', 10, 4 );
+add_action( 'ai_relay_comment_fallback', 'ai_relay_apply_comment_fallback' );
+add_action( 'ai_relay_pending_check_step', 'ai_relay_pending_check_step' );
 
 // WP-Cron: retries, and housekeeping.
 add_action( 'ai_relay_process_outbox', 'ai_relay_process_outbox' );
@@ -54,6 +66,7 @@ if ( is_admin() ) {
 	require_once __DIR__ . '/includes/admin-test-event.php';
 	require_once __DIR__ . '/includes/admin-deliveries.php';
 	require_once __DIR__ . '/includes/summary-ui.php';
+	require_once __DIR__ . '/includes/admin-comments.php';
 
 	add_action( 'admin_init', 'ai_relay_register_settings' );
 	add_action( 'admin_init', 'ai_relay_add_settings_fields' );
@@ -67,4 +80,14 @@ if ( is_admin() ) {
 	add_action( 'manage_post_posts_custom_column', 'ai_relay_render_summary_column', 10, 2 );
 	add_action( 'add_meta_boxes', 'ai_relay_add_classic_meta_box' );
 	add_action( 'enqueue_block_editor_assets', 'ai_relay_enqueue_editor_panel' );
+
+	add_filter( 'manage_edit-comments_columns', 'ai_relay_add_verdict_column' );
+	add_action( 'manage_comments_custom_column', 'ai_relay_render_verdict_column', 10, 2 );
+	add_filter( 'comment_row_actions', 'ai_relay_comment_row_actions', 10, 2 );
+	add_filter( 'bulk_actions-edit-comments', 'ai_relay_add_bulk_recheck' );
+	add_filter( 'handle_bulk_actions-edit-comments', 'ai_relay_handle_bulk_recheck', 10, 3 );
+	add_action( 'manage_comments_nav', 'ai_relay_pending_check_button' );
+	add_action( 'admin_post_ai_relay_recheck', 'ai_relay_handle_recheck' );
+	add_action( 'admin_post_ai_relay_check_pending', 'ai_relay_handle_check_pending' );
+	add_action( 'admin_notices', 'ai_relay_comments_notice' );
 }

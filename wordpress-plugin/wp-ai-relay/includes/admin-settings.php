@@ -43,6 +43,7 @@ function ai_relay_add_settings_fields(): void {
 		'ai_relay_allow_private'    => array( __( 'Private network', 'wp-ai-relay' ), 'ai_relay_field_allow_private', 'ai_relay_receiver' ),
 		'ai_relay_events'           => array( __( 'Send', 'wp-ai-relay' ), 'ai_relay_field_events', 'ai_relay_events' ),
 		'ai_relay_batch_recurrence' => array( __( 'Batch schedule', 'wp-ai-relay' ), 'ai_relay_field_batch_recurrence', 'ai_relay_events' ),
+		'ai_relay_comment_hold'     => array( __( 'Comments', 'wp-ai-relay' ), 'ai_relay_field_comment_hold', 'ai_relay_events' ),
 	);
 	foreach ( $fields as $id => [ $title, $render, $section ] ) {
 		add_settings_field( $id, $title, $render, AI_RELAY_PAGE, $section, array( 'label_for' => $id ) );
@@ -136,4 +137,29 @@ function ai_relay_field_batch_recurrence(): void {
 		printf( '<option value="%s"%s>%s</option>', esc_attr( $recurrence ), selected( $current, $recurrence, false ), esc_html( wp_get_schedules()[ $recurrence ]['display'] ?? $recurrence ) );
 	}
 	echo '</select>';
+}
+
+/** The hold option, with its fallback beside it: one row, because neither means anything without the other. */
+function ai_relay_field_comment_hold(): void {
+	printf(
+		'<label><input type="checkbox" id="ai_relay_comment_hold" name="ai_relay_comment_hold" value="1"%s> %s</label><br>',
+		checked( ai_relay_sanitize_flag( get_option( 'ai_relay_comment_hold', false ) ), true, false ),
+		esc_html__( 'Hold new comments until the AI verdict (they wait as pending instead of appearing at once)', 'wp-ai-relay' )
+	);
+	$choices = array(
+		'approve' => __( 'approve it, as WordPress would have', 'wp-ai-relay' ),
+		'pending' => __( 'leave it pending for a moderator', 'wp-ai-relay' ),
+	);
+	$select = '<select id="ai_relay_comment_fallback" name="ai_relay_comment_fallback">';
+	foreach ( $choices as $value => $label ) {
+		$select .= sprintf( '<option value="%s"%s>%s</option>', esc_attr( $value ), selected( ai_relay_comment_fallback(), $value, false ), esc_html( $label ) );
+	}
+	$select .= '</select>';
+	$minutes = sprintf( '<input type="number" class="small-text" id="ai_relay_comment_fallback_minutes" name="ai_relay_comment_fallback_minutes" min="1" max="1440" value="%d">', ai_relay_comment_fallback_minutes() );
+	printf(
+		/* translators: 1: number of minutes field, 2: approve/leave pending choice */
+		'<label>' . esc_html__( 'When no verdict has come after %1$s minutes (the relay or the AI is down): %2$s', 'wp-ai-relay' ) . '</label>',
+		$minutes, // phpcs:ignore WordPress.Security.EscapeOutput -- built above from escaped parts.
+		$select // phpcs:ignore WordPress.Security.EscapeOutput -- built above from escaped parts.
+	);
 }

@@ -91,29 +91,6 @@ function ai_relay_rest_base( WP_Post $post ): string {
 	return $type && is_string( $type->rest_base ) && '' !== $type->rest_base ? $type->rest_base : $post->post_type;
 }
 
-/** `comment.created`: real comments only (no pingbacks, notes or spam), without the author's e-mail or IP. */
-function ai_relay_on_comment_inserted( $comment_id, $comment ): void {
-	if ( ! $comment instanceof WP_Comment || ! in_array( $comment->comment_type, array( '', 'comment' ), true ) ) {
-		return;
-	}
-	if ( in_array( $comment->comment_approved, array( 'spam', 'trash' ), true ) ) {
-		return;
-	}
-	$created = ai_relay_gmt_time( $comment->comment_date_gmt ) ?? time();
-	ai_relay_emit(
-		'comment.created',
-		ai_relay_event_key( 'comment', (string) $comment->comment_ID, 'created', $created ),
-		(int) $comment->comment_ID,
-		array(
-			'comment_id' => (int) $comment->comment_ID,
-			'post_id'    => (int) $comment->comment_post_ID,
-			'author'     => ai_relay_text( $comment->comment_author, 200 ),
-			'content'    => ai_relay_text( $comment->comment_content, 20000 ),
-			'created_at' => gmdate( 'c', $created ),
-		)
-	);
-}
-
 /**
  * `lead.submitted`, for forms and other plugins:
  *

@@ -22,6 +22,9 @@ function ai_relay_register_settings(): void {
 	register_setting( $group, 'ai_relay_scheme', array( 'type' => 'string', 'default' => 'wp', 'sanitize_callback' => 'ai_relay_sanitize_scheme' ) );
 	register_setting( $group, 'ai_relay_allow_private', array( 'type' => 'boolean', 'default' => false, 'sanitize_callback' => 'ai_relay_sanitize_flag' ) );
 	register_setting( $group, 'ai_relay_batch_recurrence', array( 'type' => 'string', 'default' => 'daily', 'sanitize_callback' => 'ai_relay_sanitize_recurrence' ) );
+	register_setting( $group, 'ai_relay_comment_hold', array( 'type' => 'boolean', 'default' => false, 'sanitize_callback' => 'ai_relay_sanitize_flag' ) );
+	register_setting( $group, 'ai_relay_comment_fallback', array( 'type' => 'string', 'default' => 'approve', 'sanitize_callback' => 'ai_relay_sanitize_comment_fallback' ) );
+	register_setting( $group, 'ai_relay_comment_fallback_minutes', array( 'type' => 'integer', 'default' => 15, 'sanitize_callback' => 'ai_relay_sanitize_fallback_minutes' ) );
 }
 
 function ai_relay_sanitize_endpoint( $value ): string {
@@ -81,6 +84,15 @@ function ai_relay_sanitize_flag( $value ): bool {
 
 function ai_relay_sanitize_recurrence( $value ): string {
 	return in_array( $value, array( 'hourly', 'twicedaily', 'daily' ), true ) ? $value : 'daily';
+}
+
+/** What happens to a held comment when no verdict came in time: approve it (as WordPress would have), or keep it pending. */
+function ai_relay_sanitize_comment_fallback( $value ): string {
+	return 'pending' === $value ? 'pending' : 'approve';
+}
+
+function ai_relay_sanitize_fallback_minutes( $value ): int {
+	return max( 1, min( 1440, (int) $value ) );
 }
 
 function ai_relay_secret_is_constant(): bool {

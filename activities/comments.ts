@@ -1,0 +1,194 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { z } from 'zod';
+import { stripHtml } from '../src/webhooks/sanitize';
+import { classifyFailure, HttpStatusError } from './failures';
+import { COMMENT_LABELS, MODERATION_ACTIONS } from './moderation-policy';
+import type { WordPressClient } from './wordpress-client';
+
+/** Comment meta the plugin registers (show_in_rest, edit context only). The worker writes the verdict; the plugin
+ * appends the history itself, one entry per verdict or status change, so no write of ours can lose a moderator's. */
+export const COMMENT_META = { verdict: 'ai_relay_verdict', history: 'ai_relay_history' } as const;
+
+/** What is sent to the LLM is capped (the plugin caps what it sends at the same length). */
+export const MAX_COMMENT_CHARS = 20_000;
+
+export const COMMENT_STATUSES = ['approved', 'hold', 'spam', 'trash'] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+/** The verdict as stored in `ai_relay_verdict` (JSON): the LLM's answer, the policy's action, and which run. */
+export const storedVerdictSchema = z.object({
+  label: z.enum(COMMENT_LABELS),
+  confidence: z.number().min(0).max(1),
+  reason: z.string(),
+  action: z.enum(MODERATION_ACTIONS),
+  /** "<workflowId>/<runId>". */
+  run: z.string(),
+  at: z.string(),
+});
+export type StoredVerdict = z.infer<typeof storedVerdictSchema>;
+
+const historyEntrySchema = z.object({ event: z.string(), by: z.string().optional(), to: z.string().optional(), at: z.string().optional() });
+
+const metaSchema = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional();
+
+const editCommentSchema = z.object({
+  id: z.number().int(),
+  parent: z.number().int(),
+  author_name: z.string(),
+  author_url: z.string(),
+  status: z.string(),
+  content: z.object({ raw: z.string() }),
+  meta: metaSchema,
+});
+
+export const commentForModerationSchema = z.object({
+  id: z.number().int(),
+  status: z.string(),
+  author: z.string(),
+  authorUrl: z.string(),
+  content: z.string(),
+  parent: z.number().int(),
+  verdict: storedVerdictSchema.nullable(),
+  /** The last status a moderator set by hand, if any: it wins over any verdict. */
+  humanDecision: z.object({ to: z.string(), at: z.string() }).nullable(),
+});
+export type CommentForModeration = z.infer<typeof commentForModerationSchema>;
+
+export interface ApplyVerdictInput {
+  readonly commentId: number;
+  readonly verdict: StoredVerdict;
+  /** The status the policy asks for; null leaves the status as it is. */
+  readonly status: CommentStatus | null;
+}
+
+export type ApplyVerdictResult =
+  | { readonly outcome: 'applied' | 'unchanged' | 'human_decided'; readonly status: string }
+  | { readonly outcome: 'gone' };
+
+function metaRecord(meta: unknown): Record<string, unknown> {
+  return meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>) : {};
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string' || value === '') return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function storedVerdict(meta: unknown): StoredVerdict | null {
+  const parsed = storedVerdictSchema.safeParse(parseJson(metaRecord(meta)[COMMENT_META.verdict]));
+  return parsed.success ? parsed.data : null;
+}
+
+function humanDecision(meta: unknown): CommentForModeration['humanDecision'] {
+  const entries = metaRecord(meta)[COMMENT_META.history];
+  let last: CommentForModeration['humanDecision'] = null;
+  for (const raw of Array.isArray(entries) ? entries : []) {
+    const entry = historyEntrySchema.safeParse(parseJson(raw));
+    if (entry.success && entry.data.event === 'status' && entry.data.by === 'moderator' && entry.data.to) {
+      last = { to: entry.data.to, at: entry.data.at ?? '' };
+    }
+  }
+  return last;
+}
+
+/** Same verdict, compared as data: WordPress re-encodes the JSON it stores. */
+function sameVerdict(a: StoredVerdict | null, b: StoredVerdict): boolean {
+  return a !== null && (Object.keys(b) as (keyof StoredVerdict)[]).every((key) => a[key] === b[key]);
+}
+
+/** What is still to write: the verdict unless stored, the status unless set or decided by a moderator; null if nothing. */
+function writeFor(current: CommentForModeration, input: ApplyVerdictInput): WriteBody | null {
+  const status = current.humanDecision === null && input.status !== null && current.status !== input.status ? input.status : undefined;
+  if (status === undefined && sameVerdict(current.verdict, input.verdict)) return null;
+  return { meta: { [COMMENT_META.verdict]: JSON.stringify(input.verdict) }, ...(status ? { status } : {}) };
+}
+
+interface WriteBody {
+  readonly status?: CommentStatus;
+  readonly meta: Record<string, string>;
+}
+
+function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'WordPressInvalidResponse',
+    message: `WordPress answered ${what} with an unexpected shape: ${z.prettifyError(error)}`,
+    nonRetryable: true,
+  });
+}
+
+export function createCommentActivities(wordpress: () => WordPressClient) {
+  function toModeration(raw: unknown, what: string): CommentForModeration {
+    const parsed = editCommentSchema.safeParse(raw);
+    if (!parsed.success) throw invalidAnswer(what, parsed.error);
+    const comment = parsed.data;
+    return {
+      id: comment.id,
+      status: comment.status,
+      author: stripHtml(comment.author_name),
+      authorUrl: comment.author_url,
+      content: stripHtml(comment.content.raw).slice(0, MAX_COMMENT_CHARS),
+      parent: comment.parent,
+      verdict: storedVerdict(comment.meta),
+      humanDecision: humanDecision(comment.meta),
+    };
+  }
+
+  /** The comment as it is now, or null once it is deleted. Needs `moderate_comments` (context=edit). */
+  async function readComment(commentId: number): Promise<CommentForModeration | null> {
+    let raw: unknown;
+    try {
+      raw = await wordpress().request('GET', `wp/v2/comments/${commentId}?context=edit`);
+    } catch (error) {
+      if (error instanceof HttpStatusError && error.status === 404) return null;
+      throw classifyFailure('WordPress', error);
+    }
+    return toModeration(raw, `GET comment ${commentId}`);
+  }
+
+  /** The comment as WordPress answers the write (context=edit), so no second read is needed to check it. */
+  async function post(commentId: number, body: WriteBody): Promise<CommentForModeration> {
+    return toModeration(await wordpress().request('POST', `wp/v2/comments/${commentId}?context=edit`, body), `POST comment ${commentId}`);
+  }
+
+  return {
+    fetchComment: readComment,
+
+    /**
+     * Writes the verdict and sets the status, reading first so that a retry after a write that landed does nothing
+     * (WordPress answers 500 `rest_comment_failed_edit` to a status the comment already has). A status a moderator
+     * set by hand is never changed. The verdict rides along in every write: it is how the plugin tells the relay's
+     * own status change from a moderator's.
+     */
+    async applyCommentVerdict(input: ApplyVerdictInput): Promise<ApplyVerdictResult> {
+      const current = await readComment(input.commentId);
+      if (!current) return { outcome: 'gone' };
+      const body = writeFor(current, input);
+      if (!body) return { outcome: current.humanDecision ? 'human_decided' : 'unchanged', status: current.status };
+      let after: CommentForModeration | null;
+      try {
+        after = await post(input.commentId, body);
+      } catch (error) {
+        if (!(error instanceof HttpStatusError && error.status === 500)) throw classifyFailure('WordPress', error);
+        // Most likely the status was set meanwhile (by an earlier attempt or a moderator): look again and write only
+        // what is still missing; a status still to set means WordPress's own trouble, retried as usual.
+        after = await readComment(input.commentId);
+        const rest = after && writeFor(after, input);
+        if (rest?.status !== undefined) throw classifyFailure('WordPress', error);
+        if (rest) after = await post(input.commentId, rest).catch((e: unknown) => Promise.reject(classifyFailure('WordPress', e)));
+      }
+      if (!after) return { outcome: 'gone' };
+      if (!sameVerdict(after.verdict, input.verdict)) {
+        throw ApplicationFailure.create({
+          type: 'WordPressMetaNotRegistered',
+          message: `WordPress did not store ${COMMENT_META.verdict}: activate the wp-ai-relay plugin (0.2 or later; it registers the comment meta), then reset the run`,
+          nonRetryable: true,
+        });
+      }
+      return { outcome: after.humanDecision ? 'human_decided' : 'applied', status: after.status };
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ApplyVerdictResult, CommentStatus, StoredVerdict } from '../activities/comments';
+import type { ModerationAction } from '../activities/moderation-policy';
+import type { CommentCreated } from '../src/webhooks/events';
+import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
+
+const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
+const llm = proxyActivities<Activities>(llmActivityOptions);
+
+export type ModerateCommentResult =
+  | { readonly outcome: 'gone'; readonly commentId: number }
+  | { readonly outcome: 'human_decided' | 'closed'; readonly commentId: number; readonly status: string }
+  | {
+      readonly outcome: Exclude<ApplyVerdictResult['outcome'], 'gone'>;
+      readonly commentId: number;
+      readonly status: string;
+      readonly verdict: StoredVerdict;
+    };
+
+/** The status an action asks for; `keep` restores what WordPress itself chose (null: leave it as it is). */
+function statusFor(action: ModerationAction, wordpressStatus: CommentCreated['status']): CommentStatus | null {
+  if (action === 'spam') return 'spam';
+  if (action === 'hold') return 'hold';
+  return wordpressStatus ?? null;
+}
+
+/**
+ * comment.created → read the comment as it is now, classify it, apply the configured policy, and store the verdict.
+ * A comment already decided by a moderator, marked spam or trashed since, or deleted is left alone; a verdict this
+ * workflow ID already stored (a reset run) is reused rather than asked for again.
+ */
+export async function moderateComment(event: CommentCreated): Promise<ModerateCommentResult> {
+  const commentId = event.comment_id;
+  const comment = await wordpress.fetchComment(commentId);
+  if (!comment) return { outcome: 'gone', commentId };
+  if (!event.recheck && comment.humanDecision) return { outcome: 'human_decided', commentId, status: comment.status };
+  if (!event.recheck && (comment.status === 'spam' || comment.status === 'trash')) {
+    log.info('comment is no longer open for moderation', { commentId, status: comment.status });
+    return { outcome: 'closed', commentId, status: comment.status };
+  }
+  const { workflowId, runId } = workflowInfo();
+  const reusable = comment.verdict?.run.startsWith(`${workflowId}/`) ? comment.verdict : null;
+  const { label, confidence, reason, action } =
+    reusable ??
+    (await llm.classifyComment({
+      author: comment.author,
+      authorUrl: comment.authorUrl,
+      content: comment.content,
+      isReply: comment.parent > 0,
+    }));
+  const verdict: StoredVerdict = { label, confidence, reason, action, run: `${workflowId}/${runId}`, at: new Date().toISOString() };
+  const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, event.status) });
+  if (applied.outcome === 'gone') return { outcome: 'gone', commentId };
+  return { outcome: applied.outcome, commentId, status: applied.status, verdict };
+}
