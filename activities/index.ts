@@ -1,6 +1,9 @@
 import OpenAI from 'openai';
 import type { Config } from '../src/config';
+import { createCrmActivities } from './crm';
+import { CrmClient } from './crm-client';
 import { MissingConfigError } from './failures';
+import { createLeadScoringActivities } from './score-lead';
 import { createSummarizeActivities } from './summarize';
 import { WordPressClient } from './wordpress-client';
 import { createWordPressActivities } from './wordpress';
@@ -10,6 +13,7 @@ export interface ActivityDeps {
   /** Injected by tests or the caller; built from config on first use otherwise. */
   readonly openai?: OpenAI;
   readonly wordpress?: WordPressClient;
+  readonly crm?: CrmClient;
 }
 
 /**
@@ -20,9 +24,12 @@ export function createActivities(deps: ActivityDeps) {
   const { config } = deps;
   let openai = deps.openai;
   let wordpress = deps.wordpress;
+  let crm = deps.crm;
   return {
     ...createWordPressActivities(() => (wordpress ??= WordPressClient.fromConfig(config.wordpress))),
     ...createSummarizeActivities(() => (openai ??= createOpenAI(config.openai)), config.openai.model),
+    ...createLeadScoringActivities(() => (openai ??= createOpenAI(config.openai)), config.openai.model),
+    ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(config.crm))),
   };
 }
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { requireWebhookSecrets, type Config } from '../config';
 import type { Logger } from '../logger';
 import { createStartEvent } from '../temporal/start-event';
@@ -20,6 +21,8 @@ export async function startReceiver(options: {
   client: Client;
   logger: Logger;
   port?: number;
+  /** The payload codec the client uses; the receiver then also serves it at /codec/* for the Web UI. */
+  codec?: PayloadCodec;
 }): Promise<RunningReceiver> {
   const { config, client, logger } = options;
   requireWebhookSecrets(config);
@@ -35,6 +38,7 @@ export async function startReceiver(options: {
     },
     logger,
     metrics: createReceiverMetrics(),
+    ...(options.codec ? { codec: { codec: options.codec, options: config.codec } } : {}),
   });
   const server = app.listen(options.port ?? config.port, config.host);
   await once(server, 'listening');

@@ -40,6 +40,12 @@ export const EVENT_ROUTES: Routes = {
     workflowId: (event) => event.idempotency_key,
     searchAttributes: (event) => [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }],
   },
+  // A lead is personal data: event and site only; its fields travel encrypted in the workflow's input.
+  'lead.submitted': {
+    workflowType: 'enrichLead',
+    workflowId: (event) => event.idempotency_key,
+    searchAttributes: eventAndSite,
+  },
 };
 
 export function routeOf<E extends WpEvent>(event: E): EventRoute<E> | undefined {

@@ -1,5 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { dataConverterOf, resolvePayloadCodec } from '../codec/data-converter';
 import type { Config } from '../config';
 import { temporalConnectionOptions } from './connection-options';
 
@@ -13,6 +15,8 @@ export interface RelayWorkerOptions {
   readonly activityDeps?: Omit<ActivityDeps, 'config'>;
   /** A prebuilt bundle (bundleWorkflowCode) so several workers in one process don't each run webpack. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The payload codec; resolved from config (resolvePayloadCodec) when not given. */
+  readonly codec?: PayloadCodec;
 }
 
 export interface RelayWorker {
@@ -30,6 +34,7 @@ export async function createRelayWorker(options: RelayWorkerOptions): Promise<Re
       taskQueue: config.temporal.taskQueue,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
       activities: createActivities({ config, ...options.activityDeps }),
+      dataConverter: dataConverterOf(options.codec ?? resolvePayloadCodec(config).codec),
       ...(config.worker.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.worker.maxCachedWorkflows }),
     });
     return { worker, connection };

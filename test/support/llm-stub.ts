@@ -7,6 +7,8 @@ export type LlmBehaviour =
   | { kind: 'summary'; summary?: string; delayMs?: number }
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }
   | { kind: 'invalid'; content: string }
+  /** A structured answer: `value` as the message's JSON content. */
+  | { kind: 'json'; value: unknown }
   | { kind: 'hang' };
 
 export interface LlmRequest {
@@ -63,6 +65,8 @@ export async function startLlmStub(): Promise<LlmStub> {
       }
       case 'invalid':
         return send(res, 200, completion(body.model, behaviour.content));
+      case 'json':
+        return send(res, 200, completion(body.model, JSON.stringify(behaviour.value)));
       case 'summary': {
         if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
         const title = /^Title: (.*)$/m.exec(body.messages.at(-1)?.content ?? '')?.[1] ?? 'the post';
