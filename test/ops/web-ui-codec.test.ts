@@ -53,13 +53,15 @@ describe('the Web UI pointed at the codec server shows a lead decrypted, in head
 
   test('the run page shows the lead\'s e-mail, which the browser got from /codec/decode', async () => {
     const decodes: number[] = [];
-    page.on('response', (response) => {
-      if (response.url().endsWith('/codec/decode')) decodes.push(response.status());
+    const seen: string[] = [];
+    chromium.context.on('response', (response) => {
+      seen.push(`${response.request().method()} ${response.url()} ${response.status()}`);
+      if (response.url().includes('/codec/decode')) decodes.push(response.status());
     });
     await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
     await page.getByRole('heading', { name: workflowId }).waitFor();
     await page.getByText(EMAIL).first().waitFor({ timeout: 30_000 });
-    assert.ok(decodes.length > 0 && decodes.every((s) => s === 200), `decode answers: ${decodes.join(', ')}`);
+    assert.ok(decodes.length > 0 && decodes.every((s) => s === 200), `decode answers: ${decodes.join(', ')}\n${seen.filter((u) => !/\.(js|css|svg|woff2?)$/.test(u.split(' ')[1] ?? '')).join('\n')}`);
     assert.doesNotMatch(await page.locator('body').innerText(), /binary\/encrypted/);
   });
 

@@ -10,7 +10,7 @@ defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
 global $wpdb;
 
-foreach ( array( 'ai_relay_endpoint', 'ai_relay_secret', 'ai_relay_key_id', 'ai_relay_events', 'ai_relay_scheme', 'ai_relay_allow_private', 'ai_relay_batch_recurrence', 'ai_relay_db_version' ) as $ai_relay_option ) {
+foreach ( array( 'ai_relay_endpoint', 'ai_relay_secret', 'ai_relay_key_id', 'ai_relay_events', 'ai_relay_scheme', 'ai_relay_allow_private', 'ai_relay_batch_recurrence', 'ai_relay_lead_fields', 'ai_relay_db_version' ) as $ai_relay_option ) {
 	delete_option( $ai_relay_option );
 }
 foreach ( array( 'ai_relay_process_outbox', 'ai_relay_daily', 'ai_relay_batch' ) as $ai_relay_hook ) {
