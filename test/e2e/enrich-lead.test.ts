@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -74,6 +76,11 @@ describe('enrichLead: a lead reaches the CRM once, scored and signed, and stays 
     const again = await sendWebhook(relay.url, event);
     assert.equal(again.body.status, 'duplicate');
     assert.equal(requestsFor(result.idempotencyKey).length, 1);
+
+    // The replay fixture: a real, encrypted (TEST_PAYLOAD_KEYS) history of this run.
+    if (process.env.RECORD_HISTORY === '1') {
+      writeFileSync(join(__dirname, '../fixtures/enrich-lead-history.json'), `${historyToJSON(await handle.fetchHistory())}\n`);
+    }
   });
 
   it('a company domain is not free mail', async () => {
@@ -123,7 +130,7 @@ describe('enrichLead: a lead reaches the CRM once, scored and signed, and stays 
       namespace: relay.config.temporal.namespace,
       execution: { workflowId: handle.workflowId },
     });
-    const raw = JSON.stringify(historyToJSON(history!));
+    const raw = historyToJSON(history!);
     const decoded64 = (s: string) => Buffer.from(s).toString('base64');
     for (const secret of ['secret.person', 'Secret Person', 'Private message']) {
       assert.ok(!raw.includes(secret) && !raw.includes(decoded64(secret)), `${secret} is not readable in the raw history`);
