@@ -2,7 +2,10 @@ import OpenAI from 'openai';
 import type { Config } from '../src/config';
 import { createClassifyCommentActivities } from './classify-comment';
 import { createCommentActivities } from './comments';
+import { createCrmActivities } from './crm';
+import { CrmClient } from './crm-client';
 import { MissingConfigError } from './failures';
+import { createLeadScoringActivities } from './score-lead';
 import { createSummarizeActivities } from './summarize';
 import { WordPressClient } from './wordpress-client';
 import { createWordPressActivities } from './wordpress';
@@ -12,6 +15,7 @@ export interface ActivityDeps {
   /** Injected by tests or the caller; built from config on first use otherwise. */
   readonly openai?: OpenAI;
   readonly wordpress?: WordPressClient;
+  readonly crm?: CrmClient;
 }
 
 /**
@@ -22,11 +26,14 @@ export function createActivities(deps: ActivityDeps) {
   const { config } = deps;
   let openai = deps.openai;
   let wordpress = deps.wordpress;
+  let crm = deps.crm;
   return {
     ...createWordPressActivities(() => (wordpress ??= WordPressClient.fromConfig(config.wordpress))),
     ...createSummarizeActivities(() => (openai ??= createOpenAI(config.openai)), config.openai.model),
     ...createCommentActivities(() => (wordpress ??= WordPressClient.fromConfig(config.wordpress))),
     ...createClassifyCommentActivities(() => (openai ??= createOpenAI(config.openai)), config),
+    ...createLeadScoringActivities(() => (openai ??= createOpenAI(config.openai)), config.openai.model),
+    ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(config.crm))),
   };
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
@@ -74,7 +74,13 @@ export async function startStack(options: BenchOptions, dir: string, log: (line:
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
 
-    const relayEnv = { WP_RELAY_SECRET: BENCH_SECRET, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'info' };
+    const relayEnv = {
+      WP_RELAY_SECRET: BENCH_SECRET,
+      TEMPORAL_ADDRESS: temporal.address,
+      LOG_LEVEL: 'info',
+      // Encrypted as in production, so the figures include the codec.
+      PAYLOAD_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    };
     const http = async (name: string, entry: string, env: Record<string, string>, port?: number): Promise<HttpService> => {
       log(`starting ${name}`);
       const listen = port ?? (await freePort());

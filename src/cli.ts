@@ -27,7 +27,7 @@ function help(): string {
     ...entries.map(([name, summary, usage]) => `  ${name!.padEnd(7)} ${summary}\n          ${usage}`),
     '',
     'Configuration comes from the relay environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*,',
-    'TEMPORAL_API_KEY, WP_RELAY_SECRET(S), PORT); see docs/operations.md.',
+    'TEMPORAL_API_KEY, WP_RELAY_SECRET(S), PORT, PAYLOAD_ENCRYPTION_KEYS); see docs/operations.md.',
   ].join('\n');
 }
 

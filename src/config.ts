@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../workflows/activity-options';
+import { parsePayloadKeys, type PayloadKey } from './codec/keys';
 import { parseSecrets, type SigningSecret } from './webhooks/secrets';
 
 /**
@@ -96,6 +97,18 @@ const envSchema = z.object({
     .default(10_000),
 
   CRM_WEBHOOK_URL: optionalUrl,
+  // Leads (enrichLead) and payload encryption (src/codec/): the CRM's own signing secret, and the codec's keys.
+  CRM_WEBHOOK_SECRET: optionalString,
+  CRM_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .lt(WORDPRESS_START_TO_CLOSE_MS, `must stay below the CRM activity's ${WORDPRESS_START_TO_CLOSE_MS} ms timeout`)
+    .default(10_000),
+  PAYLOAD_ENCRYPTION_KEYS: optionalString,
+  PAYLOAD_KEY_FILE: z.string().min(1).default('.data/payload-keys'),
+  CODEC_CORS_ORIGINS: optionalString,
+  CODEC_AUTH_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters long').optional()),
 
   // comment.created: the least confidence at which each label's verdict is applied; below it, hold for a human.
   MODERATION_SPAM_THRESHOLD: confidence(0.8),
@@ -140,6 +153,13 @@ const configSchema = envSchema
       secrets = readSecrets(e, embedded);
     } catch (error) {
       ctx.addIssue({ code: 'custom', path: [e.WP_RELAY_SECRETS ? 'WP_RELAY_SECRETS' : 'WP_RELAY_SECRET'], message: (error as Error).message });
+      return z.NEVER;
+    }
+    let payloadKeys: PayloadKey[] | undefined;
+    try {
+      payloadKeys = e.PAYLOAD_ENCRYPTION_KEYS === undefined ? undefined : parsePayloadKeys(e.PAYLOAD_ENCRYPTION_KEYS);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: (error as Error).message });
       return z.NEVER;
     }
     return {
@@ -195,7 +215,7 @@ const configSchema = envSchema
         appPassword: e.WP_APP_PASSWORD,
         timeoutMs: e.WP_TIMEOUT_MS,
       },
-      crm: { webhookUrl: e.CRM_WEBHOOK_URL },
+      crm: { webhookUrl: e.CRM_WEBHOOK_URL, secret: e.CRM_WEBHOOK_SECRET, timeoutMs: e.CRM_TIMEOUT_MS },
       worker: {
         maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
         metricsAddress: e.WORKER_METRICS_ADDRESS,
@@ -209,6 +229,19 @@ const configSchema = envSchema
           question: e.MODERATION_QUESTION_THRESHOLD,
           ok: e.MODERATION_OK_THRESHOLD,
         },
+      },
+      payloadEncryption: {
+        keys: payloadKeys,
+        /** Embedded mode without PAYLOAD_ENCRYPTION_KEYS: the keys live in (and are created in) this file. */
+        keyFile: embedded && payloadKeys === undefined ? e.PAYLOAD_KEY_FILE : undefined,
+      },
+      codec: {
+        /** The Web UI origins allowed to call /codec/*; by default the embedded Web UI's. */
+        corsOrigins: e.CODEC_CORS_ORIGINS?.split(',').map((o) => o.trim().replace(/\/+$/, '')) ?? [
+          `http://127.0.0.1:${e.TEMPORAL_DEV_UI_PORT}`,
+          `http://localhost:${e.TEMPORAL_DEV_UI_PORT}`,
+        ],
+        authToken: e.CODEC_AUTH_TOKEN,
       },
     };
   });

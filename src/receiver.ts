@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterOf, resolvePayloadCodec } from './codec/data-converter';
 import { loadConfig } from './config';
 import { runEntryPoint } from './entry-point';
 import { startReceiver } from './http/server';
@@ -11,8 +12,9 @@ runEntryPoint(async () => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'wp-ai-relay-receiver');
   const connection = Connection.lazy(temporalConnectionOptions(config, requireTemporalAddress(config, 'receiver')));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const receiver = await startReceiver({ config, client, logger });
+  const { codec } = resolvePayloadCodec(config);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterOf(codec) });
+  const receiver = await startReceiver({ config, client, logger, codec });
   logger.info({ url: receiver.url }, 'receiver listening');
   return async () => {
     await receiver.close();

@@ -1,3 +1,4 @@
 // The worker's single workflowsPath. Only deterministic workflow code may be reachable from here.
 export { enrichPost, type EnrichPostResult } from './enrich-post';
 export { moderateComment, type ModerateCommentResult } from './moderate-comment';
+export { enrichLead, type EnrichLeadResult } from './enrich-lead';

@@ -1,4 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { cliPayloadCodec, dataConverterOf } from '../codec/data-converter';
 import type { Config } from '../config';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 import { CliError } from './errors';
@@ -29,11 +31,16 @@ export async function connectClient(config: Config, target: TemporalTarget = {})
     );
   }
   return {
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, ...withCodec(config) }),
     namespace,
     address,
     close: () => connection.close(),
   };
+}
+
+function withCodec(config: Config): { dataConverter?: DataConverter } {
+  const codec = cliPayloadCodec(config);
+  return codec ? { dataConverter: dataConverterOf(codec) } : {};
 }
 
 /** The --address / --namespace flags every Temporal command takes. */

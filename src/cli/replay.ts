@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { cliPayloadCodec, dataConverterOf } from '../codec/data-converter';
+import { loadConfig } from '../config';
 import { installRuntime } from '../temporal/runtime';
 import { WORKFLOWS_PATH } from '../temporal/worker';
 import { CliError, UsageError } from './errors';
@@ -35,7 +37,12 @@ export async function run(argv: string[]): Promise<number> {
   const workflowsPath = values.workflows === undefined ? WORKFLOWS_PATH : resolve(values.workflows);
   installRuntime();
   try {
-    await Worker.runReplayHistory({ workflowsPath, replayName: `wp-ai-relay replay ${file}` }, history);
+    // Histories hold payloads encrypted by the relay's codec (older ones plaintext, which it passes through).
+    const codec = cliPayloadCodec(loadConfig());
+    await Worker.runReplayHistory(
+      { workflowsPath, replayName: `wp-ai-relay replay ${file}`, ...(codec ? { dataConverter: dataConverterOf(codec) } : {}) },
+      history,
+    );
   } catch (error) {
     if (error instanceof DeterminismViolationError) {
       // The core's message wraps the useful sentence ("[TMPRL1100] ... does not match ...") in a Rust debug dump.

@@ -1,9 +1,11 @@
 import Router from '@koa/router';
+import type { PayloadCodec } from '@temporalio/common';
 import Koa from 'koa';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Readiness } from '../temporal/readiness';
 import type { StartEvent } from '../temporal/start-event';
+import { codecRoutes } from './codec-route';
 import { errorMiddleware } from './error-middleware';
 import type { ReceiverMetrics } from './metrics';
 import { requestLog } from './request-log';
@@ -16,6 +18,8 @@ export interface AppDeps {
   readonly checkReady: () => Promise<Readiness>;
   readonly logger: Logger;
   readonly metrics: ReceiverMetrics;
+  /** Serves /codec/encode and /codec/decode with the relay's payload codec when given. */
+  readonly codec?: { readonly codec: PayloadCodec; readonly options: Config['codec'] };
 }
 
 /** The receiver as a Koa app, without listen(), so tests can drive app.callback() or a real port alike. */
@@ -48,6 +52,7 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(requestLog(deps.logger, deps.metrics));
   app.use(errorMiddleware());
+  if (deps.codec) app.use(codecRoutes(deps.codec.codec, deps.codec.options, deps.webhook.bodyTimeoutMs));
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.on('error', (error: unknown, ctx?: Koa.Context) => {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { requireWebhookSecrets, type Config } from '../config';
 import type { Logger } from '../logger';
 import { checkReadiness } from '../temporal/readiness';
@@ -22,6 +23,8 @@ export async function startReceiver(options: {
   client: Client;
   logger: Logger;
   port?: number;
+  /** The payload codec the client uses; the receiver then also serves it at /codec/* for the Web UI. */
+  codec?: PayloadCodec;
 }): Promise<RunningReceiver> {
   const { config, client, logger } = options;
   requireWebhookSecrets(config);
@@ -36,6 +39,7 @@ export async function startReceiver(options: {
     checkReady: () => checkReadiness(client, config.temporal.namespace),
     logger,
     metrics,
+    ...(options.codec ? { codec: { codec: options.codec, options: config.codec } } : {}),
   });
   const { headersTimeoutMs, bodyTimeoutMs } = config.webhook;
   const server = createServer(

@@ -14,6 +14,8 @@ export interface DevServerOptions {
   readonly port: number;
   /** The Web UI's port; the UI is disabled (`--headless`) when unset. */
   readonly uiPort?: number | undefined;
+  /** The Web UI's codec server (`--ui-codec-endpoint`), so it shows payloads decrypted, e.g. the receiver's /codec. */
+  readonly uiCodecEndpoint?: string | undefined;
   /** SQLite file that keeps history across restarts; in memory when unset. */
   readonly dbFile?: string | undefined;
   /**
@@ -55,6 +57,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--log-level', 'error'];
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
+  if (options.uiPort !== undefined && options.uiCodecEndpoint !== undefined) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile !== undefined) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);

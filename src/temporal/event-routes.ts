@@ -51,6 +51,12 @@ export const EVENT_ROUTES: Routes = {
       { key: WpCommentIdKey, value: event.comment_id },
     ],
   },
+  // A lead is personal data: event and site only; its fields travel encrypted in the workflow's input.
+  'lead.submitted': {
+    workflowType: 'enrichLead',
+    workflowId: (event) => event.idempotency_key,
+    searchAttributes: eventAndSite,
+  },
 };
 
 export function routeOf<E extends WpEvent>(event: E): EventRoute<E> | undefined {

@@ -1,5 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { dataConverterOf, resolvePayloadCodec } from '../codec/data-converter';
 import type { Config } from '../config';
 import { heartbeatWhileRunning } from './activity-heartbeat';
 import { temporalConnectionOptions } from './connection-options';
@@ -14,6 +16,8 @@ export interface RelayWorkerOptions {
   readonly activityDeps?: Omit<ActivityDeps, 'config'>;
   /** A prebuilt bundle (bundleWorkflowCode) so several workers in one process don't each run webpack. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The payload codec; resolved from config (resolvePayloadCodec) when not given. */
+  readonly codec?: PayloadCodec;
 }
 
 export interface RelayWorker {
@@ -35,6 +39,7 @@ export async function createRelayWorker(options: RelayWorkerOptions): Promise<Re
       // SIGTERM: attempts in flight get this long to finish; then they are cancelled (their HTTP calls aborted)
       // and handed back to Temporal, which retries them on another worker at once rather than after a timeout.
       shutdownGraceTime: config.worker.shutdownGraceMs,
+      dataConverter: dataConverterOf(options.codec ?? resolvePayloadCodec(config).codec),
       ...(config.worker.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.worker.maxCachedWorkflows }),
     });
     return { worker, connection };

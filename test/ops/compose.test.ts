@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config';
+import { TEST_PAYLOAD_KEYS } from '../support/relay';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { ROOT, runCommand } from './helpers/cli';
@@ -48,6 +49,7 @@ const OPERATOR_VALUES = {
   WP_RELAY_SECRET: 'a-production-secret-0123456789',
   OPENAI_API_KEY: 'sk-from-the-operator',
   WP_APP_PASSWORD: 'abcd efgh ijkl mnop qrst uvwx',
+  PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
 };
 
 describe('docker-compose.yml and the Dockerfile', () => {

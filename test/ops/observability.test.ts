@@ -7,7 +7,7 @@ import { sampleEvent } from '../../src/webhooks/sample-events';
 import { signedHeaders } from '../../src/webhooks/sign';
 import { freePort } from '../support/ports';
 import { spawnReceiver, type ReceiverProcess } from '../support/receiver-process';
-import { TEST_SECRET } from '../support/relay';
+import { TEST_PAYLOAD_KEYS, TEST_SECRET } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { postRaw, sendWebhook } from '../support/webhook';
 import { eventually, ROOT } from './helpers/cli';
@@ -141,6 +141,7 @@ describe('the worker serves the Temporal SDK metrics', () => {
         TEMPORAL_ADDRESS: temporal.address,
         TEMPORAL_TASK_QUEUE: 'ops-worker-metrics',
         WP_RELAY_SECRET: TEST_SECRET,
+        PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
         WORKER_METRICS_ADDRESS: address,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,14 +36,14 @@ describe('`wp-ai-relay replay` checks a downloaded history against the workflow 
 
   test('a history recorded from a real run (and the committed one, once there) replays on today\'s workflows', async () => {
     for (const history of [recorded, ...(existsSync(COMMITTED_HISTORY) ? [COMMITTED_HISTORY] : [])]) {
-      const out = await runRelayCli(['replay', history]);
+      const out = await runRelayCli(['replay', history], stack.cliEnv);
       assert.equal(out.code, 0, `${history}: ${out.stderr}`);
       assert.match(out.stdout, /^compatible: /);
     }
   });
 
   test('the same history fails, with exit code 3 and a message naming the mismatch, on workflows changed incompatibly', async () => {
-    const out = await runRelayCli(['replay', recorded, '--workflows', INCOMPATIBLE_WORKFLOWS]);
+    const out = await runRelayCli(['replay', recorded, '--workflows', INCOMPATIBLE_WORKFLOWS], stack.cliEnv);
     assert.equal(out.code, NONDETERMINISTIC_EXIT_CODE, out.stdout + out.stderr);
     assert.match(out.stderr, /NOT compatible/);
     assert.match(out.stderr, /scheduled event 'fetchPost' does not match activity type of activity command 'summarizePost'/);

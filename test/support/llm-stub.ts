@@ -9,6 +9,8 @@ export type LlmBehaviour =
   | { kind: 'verdict'; label?: string; confidence?: number; reason?: string; until?: Promise<unknown> }
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }
   | { kind: 'invalid'; content: string }
+  /** A structured answer: `value` as the message's JSON content. */
+  | { kind: 'json'; value: unknown }
   | { kind: 'hang' };
 
 export interface LlmRequest {
@@ -68,6 +70,8 @@ export async function startLlmStub(): Promise<LlmStub> {
       case 'verdict':
         await behaviour.until;
         return send(res, 200, completion(body.model, JSON.stringify(verdictFor(body, behaviour))));
+      case 'json':
+        return send(res, 200, completion(body.model, JSON.stringify(behaviour.value)));
       case 'summary': {
         if (body.response_format?.json_schema?.name === 'comment_verdict') {
           return send(res, 200, completion(body.model, JSON.stringify(verdictFor(body, { kind: 'verdict' }))));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './ports';
+import { TEST_PAYLOAD_KEYS } from './relay';
 
 export interface ReceiverProcess {
   readonly url: string;
@@ -20,7 +21,7 @@ export async function spawnReceiver(env: Record<string, string>, port?: number):
   const listenPort = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/receiver.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(listenPort), HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS, ...env, PORT: String(listenPort), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
 import { loadConfig, type Config } from '../../src/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
 import { createLogger, type Logger } from '../../src/logger';
@@ -9,6 +10,8 @@ import { createRelayWorker, WORKFLOWS_PATH, type RelayWorker } from '../../src/t
 import { startTestTemporal, type TestTemporal } from './temporal';
 
 export const TEST_SECRET = 'test-secret-0123456789';
+/** The payload codec's key in tests; processes a test spawns (receiver, worker, CLI) get the same one. */
+export const TEST_PAYLOAD_KEYS = 'test-1:dGVzdC1wYXlsb2FkLWtleS0wMTIzNDU2Nzg5YWJjZGU=';
 
 export interface RelayOptions {
   /** Share one Temporal server between relays; a new one is started (and stopped with the relay) otherwise. */
@@ -17,6 +20,8 @@ export interface RelayOptions {
   readonly env?: Record<string, string>;
   /** Run a worker on the relay's task queue (default true). */
   readonly worker?: boolean;
+  /** The receiver's port (the Web UI's codec endpoint must be known before it starts); a free one otherwise. */
+  readonly port?: number;
 }
 
 export interface Relay {
@@ -69,22 +74,25 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     OPENAI_API_KEY: 'sk-test',
     LOG_LEVEL: process.env.RELAY_TEST_LOG_LEVEL ?? 'silent',
     TEMPORAL_START_TIMEOUT_MS: '3000',
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
     ...options.env,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
   });
   const logger = createLogger(config.logLevel, 'test-relay');
+  const { codec } = resolvePayloadCodec(config);
 
   let relayWorker: RelayWorker | undefined;
   let running: Promise<void> | undefined;
   if (options.worker ?? true) {
-    relayWorker = await createRelayWorker({ config, address: temporal.address, workflowBundle: await workflowBundle() });
+    relayWorker = await createRelayWorker({ config, address: temporal.address, workflowBundle: await workflowBundle(), codec });
     running = relayWorker.worker.run();
   }
 
   const connection = Connection.lazy({ address: temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  let receiver: RunningReceiver | undefined = await startReceiver({ config, client, logger, port: 0 });
+  const newClient = () => new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterOf(codec) });
+  const client = newClient();
+  let receiver: RunningReceiver | undefined = await startReceiver({ config, client, logger, port: options.port ?? 0, codec });
   const port = Number(new URL(receiver.url).port);
 
   const relay: Relay = {
@@ -99,8 +107,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       receiver = undefined;
     },
     async startReceiver() {
-      const fresh = new Client({ connection, namespace: config.temporal.namespace });
-      receiver = await startReceiver({ config, client: fresh, logger, port });
+      receiver = await startReceiver({ config, client: newClient(), logger, port, codec });
     },
     async restartReceiver() {
       await relay.stopReceiver();

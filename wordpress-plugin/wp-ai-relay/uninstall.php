@@ -11,7 +11,7 @@ defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
 global $wpdb;
 
-foreach ( array( 'ai_relay_endpoint', 'ai_relay_secret', 'ai_relay_key_id', 'ai_relay_events', 'ai_relay_scheme', 'ai_relay_allow_private', 'ai_relay_batch_recurrence', 'ai_relay_comment_hold', 'ai_relay_comment_fallback', 'ai_relay_comment_fallback_minutes', 'ai_relay_pending_check', 'ai_relay_pending_check_done', 'ai_relay_db_version' ) as $ai_relay_option ) {
+foreach ( array( 'ai_relay_endpoint', 'ai_relay_secret', 'ai_relay_key_id', 'ai_relay_events', 'ai_relay_scheme', 'ai_relay_allow_private', 'ai_relay_batch_recurrence', 'ai_relay_lead_fields', 'ai_relay_comment_hold', 'ai_relay_comment_fallback', 'ai_relay_comment_fallback_minutes', 'ai_relay_pending_check', 'ai_relay_pending_check_done', 'ai_relay_db_version' ) as $ai_relay_option ) {
 	delete_option( $ai_relay_option );
 }
 foreach ( array( 'ai_relay_process_outbox', 'ai_relay_daily', 'ai_relay_batch' ) as $ai_relay_hook ) {

@@ -23,6 +23,7 @@ require_once __DIR__ . '/includes/settings.php';
 require_once __DIR__ . '/includes/outbox.php';
 require_once __DIR__ . '/includes/delivery.php';
 require_once __DIR__ . '/includes/events.php';
+require_once __DIR__ . '/includes/lead-adapters.php';
 require_once __DIR__ . '/includes/post-meta.php';
 require_once __DIR__ . '/includes/comment-meta.php';
 require_once __DIR__ . '/includes/comment-moderation.php';
@@ -39,6 +40,7 @@ add_action( 'init', 'ai_relay_register_comment_meta' );
 add_action( 'wp_after_insert_post', 'ai_relay_on_post_saved', 10, 4 );
 add_action( 'wp_insert_comment', 'ai_relay_on_comment_inserted', 10, 2 );
 add_action( 'ai_relay_lead', 'ai_relay_on_lead', 10, 2 );
+add_action( 'plugins_loaded', 'ai_relay_register_lead_adapters' );
 add_action( 'ai_relay_batch', 'ai_relay_on_batch_due' );
 
 // Comment moderation: the hold, the history of verdicts and status changes, the fallback and the pending check.

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { EnrichPostResult } from '../../../workflows';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
+import { TEST_PAYLOAD_KEYS } from '../../support/relay';
 import { startStack, type Stack } from '../../support/stack';
 import { sendWebhook } from '../../support/webhook';
 
@@ -24,7 +25,7 @@ export async function startOpsStack(options: { ui?: boolean } = {}): Promise<Ops
   const { temporal, wp, relay } = stack;
   return {
     ...stack,
-    cliEnv: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: relay.config.temporal.namespace },
+    cliEnv: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: relay.config.temporal.namespace, PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS },
     async createPost(title) {
       const response = await wp.rest('/wp/v2/posts', {
         method: 'POST',

@@ -44,6 +44,7 @@ function ai_relay_add_settings_fields(): void {
 		'ai_relay_events'           => array( __( 'Send', 'wp-ai-relay' ), 'ai_relay_field_events', 'ai_relay_events' ),
 		'ai_relay_batch_recurrence' => array( __( 'Batch schedule', 'wp-ai-relay' ), 'ai_relay_field_batch_recurrence', 'ai_relay_events' ),
 		'ai_relay_comment_hold'     => array( __( 'Comments', 'wp-ai-relay' ), 'ai_relay_field_comment_hold', 'ai_relay_events' ),
+		'ai_relay_lead_fields'      => array( __( 'Lead fields', 'wp-ai-relay' ), 'ai_relay_field_lead_fields', 'ai_relay_events' ),
 	);
 	foreach ( $fields as $id => [ $title, $render, $section ] ) {
 		add_settings_field( $id, $title, $render, AI_RELAY_PAGE, $section, array( 'label_for' => $id ) );
@@ -162,4 +163,26 @@ function ai_relay_field_comment_hold(): void {
 		$minutes, // phpcs:ignore WordPress.Security.EscapeOutput -- built above from escaped parts.
 		$select // phpcs:ignore WordPress.Security.EscapeOutput -- built above from escaped parts.
 	);
+}
+
+/** The field mapping of the form adapters (Contact Form 7, Gravity Forms, WPForms). */
+function ai_relay_field_lead_fields(): void {
+	$stored = ai_relay_sanitize_lead_fields( get_option( 'ai_relay_lead_fields', AI_RELAY_LEAD_FIELD_DEFAULTS ) );
+	$labels = array(
+		'email'   => __( 'E-mail', 'wp-ai-relay' ),
+		'name'    => __( 'Name', 'wp-ai-relay' ),
+		'company' => __( 'Company', 'wp-ai-relay' ),
+		'message' => __( 'Message', 'wp-ai-relay' ),
+	);
+	echo '<fieldset id="ai_relay_lead_fields">';
+	foreach ( $labels as $role => $label ) {
+		printf(
+			'<p><label for="ai_relay_lead_fields_%1$s">%2$s</label><br><input type="text" class="regular-text code" id="ai_relay_lead_fields_%1$s" name="ai_relay_lead_fields[%1$s]" value="%3$s"></p>',
+			esc_attr( $role ),
+			esc_html( $label ),
+			esc_attr( $stored[ $role ] )
+		);
+	}
+	echo '<p class="description">' . esc_html__( 'Form field names (Contact Form 7 tag names, Gravity Forms labels, WPForms field names), comma-separated; the first one a form has is used. Leads from active Contact Form 7, Gravity Forms and WPForms forms are sent when "lead.submitted" is checked.', 'wp-ai-relay' ) . '</p>';
+	echo '</fieldset>';
 }

@@ -25,6 +25,31 @@ function ai_relay_register_settings(): void {
 	register_setting( $group, 'ai_relay_comment_hold', array( 'type' => 'boolean', 'default' => false, 'sanitize_callback' => 'ai_relay_sanitize_flag' ) );
 	register_setting( $group, 'ai_relay_comment_fallback', array( 'type' => 'string', 'default' => 'approve', 'sanitize_callback' => 'ai_relay_sanitize_comment_fallback' ) );
 	register_setting( $group, 'ai_relay_comment_fallback_minutes', array( 'type' => 'integer', 'default' => 15, 'sanitize_callback' => 'ai_relay_sanitize_fallback_minutes' ) );
+	register_setting( $group, 'ai_relay_lead_fields', array( 'type' => 'array', 'default' => AI_RELAY_LEAD_FIELD_DEFAULTS, 'sanitize_callback' => 'ai_relay_sanitize_lead_fields' ) );
+}
+
+/** Which form fields are the lead's e-mail, name, company and message: comma-separated names, first match wins. */
+const AI_RELAY_LEAD_FIELD_DEFAULTS = array(
+	'email'   => 'email, your-email, e-mail, email address',
+	'name'    => 'name, your-name, full name',
+	'company' => 'company, organization, organisation, your-company',
+	'message' => 'message, your-message, comments, comment',
+);
+
+function ai_relay_sanitize_lead_fields( $value ): array {
+	$value = is_array( $value ) ? $value : array();
+	$clean = array();
+	foreach ( AI_RELAY_LEAD_FIELD_DEFAULTS as $role => $default ) {
+		$names          = array_filter( array_map( static fn( $n ) => sanitize_text_field( $n ), explode( ',', (string) ( $value[ $role ] ?? '' ) ) ) );
+		$clean[ $role ] = array() === $names ? $default : implode( ', ', $names );
+	}
+	return $clean;
+}
+
+/** @return array<string, string[]> role => lower-cased field names */
+function ai_relay_lead_field_map(): array {
+	$stored = ai_relay_sanitize_lead_fields( get_option( 'ai_relay_lead_fields', AI_RELAY_LEAD_FIELD_DEFAULTS ) );
+	return array_map( static fn( $names ) => array_map( static fn( $n ) => strtolower( trim( $n ) ), explode( ',', $names ) ), $stored );
 }
 
 function ai_relay_sanitize_endpoint( $value ): string {

@@ -1,0 +1,49 @@
+import type { LeadSubmitted } from '../src/webhooks/events';
+import type { CrmAnswer, CrmClient } from './crm-client';
+import { classifyFailure } from './failures';
+import { normalizeLead, type NormalizedLead } from './normalize-lead';
+import type { LeadScore } from './score-lead';
+
+export interface DeliverLeadInput {
+  /** Derived from the event's key by the workflow, so every attempt and every reset sends the same one. */
+  readonly idempotencyKey: string;
+  readonly lead: NormalizedLead;
+  readonly score: LeadScore;
+  /** "<workflowId>/<runId>" of the run that scored the lead. */
+  readonly run: string;
+}
+
+/** What the CRM receives: the contact, the message, the score, and where it came from. */
+export function crmRecord(input: DeliverLeadInput) {
+  const { lead, score } = input;
+  return {
+    idempotency_key: input.idempotencyKey,
+    lead_id: lead.leadId,
+    site: lead.site,
+    submitted_at: lead.submittedAt,
+    source: lead.source,
+    contact: { email: lead.email, domain: lead.domain, free_mail: lead.freeMail, name: lead.name, company: lead.company },
+    message: lead.message,
+    fields: lead.otherFields,
+    score: { intent: score.intent, score: score.score, summary: score.summary, stage: score.stage },
+    relay_run: input.run,
+  };
+}
+export type CrmRecord = ReturnType<typeof crmRecord>;
+
+export function createCrmActivities(crm: () => CrmClient) {
+  return {
+    async normalizeLead(event: LeadSubmitted): Promise<NormalizedLead> {
+      return normalizeLead(event);
+    },
+
+    /** One signed POST; 2xx and 409 (already have it) end the delivery, other 4xx fail the run, the rest retry. */
+    async deliverLead(input: DeliverLeadInput): Promise<CrmAnswer> {
+      try {
+        return await crm().deliver(input.idempotencyKey, crmRecord(input));
+      } catch (error) {
+        throw classifyFailure('CRM', error);
+      }
+    },
+  };
+}
