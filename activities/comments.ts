@@ -5,8 +5,10 @@ import { classifyFailure, HttpStatusError } from './failures';
 import { COMMENT_LABELS, MODERATION_ACTIONS } from './moderation-policy';
 import type { WordPressClient } from './wordpress-client';
 
-/** Comment meta the plugin registers (show_in_rest, edit context only). The worker writes the verdict; the plugin
- * appends the history itself, one entry per verdict or status change, so no write of ours can lose a moderator's. */
+/**
+ * Comment meta the plugin registers (show_in_rest, edit context only). The worker writes the verdict; the plugin
+ * appends the history itself, one entry per verdict or status change, so no write of ours can lose a moderator's.
+ */
 export const COMMENT_META = { verdict: 'ai_relay_verdict', history: 'ai_relay_history' } as const;
 
 /** What is sent to the LLM is capped (the plugin caps what it sends at the same length). */
@@ -38,6 +40,8 @@ const editCommentSchema = z.object({
   author_url: z.string(),
   status: z.string(),
   content: z.object({ raw: z.string() }),
+  author_user_agent: z.string().optional(),
+  author_ip: z.string().optional(),
   meta: metaSchema,
 });
 
@@ -101,15 +105,31 @@ function sameVerdict(a: StoredVerdict | null, b: StoredVerdict): boolean {
 }
 
 /** What is still to write: the verdict unless stored, the status unless set or decided by a moderator; null if nothing. */
-function writeFor(current: CommentForModeration, input: ApplyVerdictInput): WriteBody | null {
+function writeFor(current: CommentForModeration & Kept, input: ApplyVerdictInput): WriteBody | null {
   const status = current.humanDecision === null && input.status !== null && current.status !== input.status ? input.status : undefined;
   if (status === undefined && sameVerdict(current.verdict, input.verdict)) return null;
-  return { meta: { [COMMENT_META.verdict]: JSON.stringify(input.verdict) }, ...(status ? { status } : {}) };
+  return {
+    meta: { [COMMENT_META.verdict]: JSON.stringify(input.verdict) },
+    ...(status ? { status } : {}),
+    ...Object.fromEntries(Object.entries(current.kept).filter(([, value]) => value !== '')),
+  };
+}
+
+/**
+ * WordPress takes every REST update of a comment as an edit of its author's IP address (the caller's, unless
+ * `author_ip` is given) and user agent (the caller's User-Agent header, unless `author_user_agent` is given), so the
+ * stored ones are sent back: the commenter's stay, and the worker's never land. They are read only for that; no
+ * activity returns them, so they stay out of Temporal's history.
+ */
+interface Kept {
+  readonly kept: { readonly author_ip: string; readonly author_user_agent: string };
 }
 
 interface WriteBody {
   readonly status?: CommentStatus;
   readonly meta: Record<string, string>;
+  readonly author_ip?: string;
+  readonly author_user_agent?: string;
 }
 
 function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
@@ -121,7 +141,8 @@ function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
 }
 
 export function createCommentActivities(wordpress: () => WordPressClient) {
-  function toModeration(raw: unknown, what: string): CommentForModeration {
+  /** With the stored IP address and user agent, which a write must send back (see WriteBody); never returned by an activity. */
+  function toModeration(raw: unknown, what: string): CommentForModeration & Kept {
     const parsed = editCommentSchema.safeParse(raw);
     if (!parsed.success) throw invalidAnswer(what, parsed.error);
     const comment = parsed.data;
@@ -134,11 +155,12 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
       parent: comment.parent,
       verdict: storedVerdict(comment.meta),
       humanDecision: humanDecision(comment.meta),
+      kept: { author_ip: comment.author_ip ?? '', author_user_agent: comment.author_user_agent ?? '' },
     };
   }
 
   /** The comment as it is now, or null once it is deleted. Needs `moderate_comments` (context=edit). */
-  async function readComment(commentId: number): Promise<CommentForModeration | null> {
+  async function readComment(commentId: number): Promise<ReturnType<typeof toModeration> | null> {
     let raw: unknown;
     try {
       raw = await wordpress().request('GET', `wp/v2/comments/${commentId}?context=edit`);
@@ -150,12 +172,17 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
   }
 
   /** The comment as WordPress answers the write (context=edit), so no second read is needed to check it. */
-  async function post(commentId: number, body: WriteBody): Promise<CommentForModeration> {
+  async function post(commentId: number, body: WriteBody): Promise<ReturnType<typeof toModeration>> {
     return toModeration(await wordpress().request('POST', `wp/v2/comments/${commentId}?context=edit`, body), `POST comment ${commentId}`);
   }
 
   return {
-    fetchComment: readComment,
+    async fetchComment(commentId: number): Promise<CommentForModeration | null> {
+      const comment = await readComment(commentId);
+      if (!comment) return null;
+      const { kept: _kept, ...rest } = comment;
+      return rest;
+    },
 
     /**
      * Writes the verdict and sets the status, reading first so that a retry after a write that landed does nothing
@@ -168,7 +195,7 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
       if (!current) return { outcome: 'gone' };
       const body = writeFor(current, input);
       if (!body) return { outcome: current.humanDecision ? 'human_decided' : 'unchanged', status: current.status };
-      let after: CommentForModeration | null;
+      let after: ReturnType<typeof toModeration> | null;
       try {
         after = await post(input.commentId, body);
       } catch (error) {
@@ -184,7 +211,7 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
       if (!sameVerdict(after.verdict, input.verdict)) {
         throw ApplicationFailure.create({
           type: 'WordPressMetaNotRegistered',
-          message: `WordPress did not store ${COMMENT_META.verdict}: activate the wp-ai-relay plugin (0.2 or later; it registers the comment meta), then reset the run`,
+          message: `WordPress did not store ${COMMENT_META.verdict}: activate (or update) the wp-ai-relay plugin: it registers the comment meta; then reset the run`,
           nonRetryable: true,
         });
       }

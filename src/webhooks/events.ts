@@ -63,7 +63,7 @@ export const commentCreatedSchema = z.object({
   author: text(200),
   content: text(20_000),
   created_at: timestamp,
-  // Sent by plugin 0.2+; optional so events from older plugins stay valid. Never an e-mail or IP address.
+  // Added for moderation; optional so events from plugins sent before it stay valid. Never an e-mail or IP address.
   parent: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   author_url: z.union([z.literal(''), url]).optional(),
   /** The status WordPress itself gave the comment (before the plugin's optional hold). */

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { commentCreatedSchema } from '../../src/webhooks/events';
 import {
+  COMMENTER_AGENT,
   commentRows,
   commentState,
   commentViaForm,
@@ -134,11 +135,17 @@ describe('comment moderation, from the comment form to the verdict', () => {
     assert.equal(historyLine(await commentState(wp, spamId)).filter((line) => line.startsWith('status:')).length, 1);
   });
 
-  test('WordPress answers 500 rest_comment_failed_edit to a status a comment already has, which is why the relay reads first', async () => {
-    const again = await wp.rest(`/wp/v2/comments/${spamId}`, { method: 'POST', body: JSON.stringify({ status: 'spam' }) });
-    assert.equal(again.status, 500);
-    assert.equal(((await again.json()) as { code: string }).code, 'rest_comment_failed_edit');
-    assert.equal(historyLine(await commentState(wp, spamId)).filter((line) => line.startsWith('status:')).length, 1);
+  test("the relay's writes leave the commenter's IP address and user agent as they were", async () => {
+    // The verdict waits until the stored IP address is one the relay's own (127.0.0.1) could not be mistaken for.
+    let release!: () => void;
+    llm.enqueue({ kind: 'verdict', until: new Promise<void>((resolve) => (release = resolve)) });
+    const id = await commentViaRest(wp, reader, postId, 'Only an idiot would ask.');
+    await wp.runPhp(`global $wpdb; $wpdb->update($wpdb->comments, array('comment_author_IP' => '203.0.113.7'), array('comment_ID' => ${id})); clean_comment_cache(${id});`);
+    release();
+    await moderation(wp, relay.client, id);
+    assert.equal((await commentState(wp, id)).status, 'hold');
+    const stored = await wp.runPhp(`$c = get_comment(${id}); echo wp_json_encode(array($c->comment_author_IP, $c->comment_agent));`);
+    assert.deepEqual(JSON.parse(stored), ['203.0.113.7', COMMENTER_AGENT]);
   });
 
   test("the relay's status changes send no new event, not even once WP-Cron has run", async () => {

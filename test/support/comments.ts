@@ -5,6 +5,9 @@ import type { Client } from '@temporalio/client';
 import type { ModerateCommentResult } from '../../workflows';
 import { readOutbox, type OutboxRow, type WordPress } from './wordpress';
 
+/** The browser commenters use here; WordPress stores it with each comment, and the relay must not overwrite it. */
+export const COMMENTER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) wp-ai-relay-tests';
+
 /** A comment as a moderator's REST client sees it, with the plugin's verdict and history decoded. */
 export interface CommentState {
   readonly status: string;
@@ -46,7 +49,7 @@ echo $password;`);
 export async function commentViaRest(wp: WordPress, authorization: string, postId: number, content: string): Promise<number> {
   const response = await fetch(`${wp.baseUrl}/wp-json/wp/v2/comments`, {
     method: 'POST',
-    headers: { authorization, 'content-type': 'application/json' },
+    headers: { authorization, 'content-type': 'application/json', 'user-agent': COMMENTER_AGENT },
     body: JSON.stringify({ post: postId, content }),
   });
   assert.equal(response.status, 201, await response.clone().text());
@@ -57,7 +60,7 @@ export async function commentViaRest(wp: WordPress, authorization: string, postI
 export async function commentViaForm(wp: WordPress, postId: number, author: string, content: string): Promise<number> {
   const response = await fetch(`${wp.baseUrl}/wp-comments-post.php`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': COMMENTER_AGENT },
     body: new URLSearchParams({ comment_post_ID: String(postId), author, email: 'visitor@example.test', url: 'https://visitor.example.test', comment: content }),
     redirect: 'manual',
   });
