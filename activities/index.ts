@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { Config } from '../src/config';
+import { createBatchActivities } from './batch';
 import { MissingConfigError } from './failures';
 import { createSummarizeActivities } from './summarize';
 import { WordPressClient } from './wordpress-client';
@@ -20,8 +21,10 @@ export function createActivities(deps: ActivityDeps) {
   const { config } = deps;
   let openai = deps.openai;
   let wordpress = deps.wordpress;
+  const wordpressClient = () => (wordpress ??= WordPressClient.fromConfig(config.wordpress));
   return {
-    ...createWordPressActivities(() => (wordpress ??= WordPressClient.fromConfig(config.wordpress))),
+    ...createWordPressActivities(wordpressClient),
+    ...createBatchActivities(wordpressClient, config.automation),
     ...createSummarizeActivities(() => (openai ??= createOpenAI(config.openai)), config.openai.model),
   };
 }

@@ -51,7 +51,7 @@ function metaString(meta: unknown, key: string): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
+export function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'WordPressInvalidResponse',
     message: `WordPress answered ${what} with an unexpected shape: ${z.prettifyError(error)}`,

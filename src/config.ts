@@ -74,6 +74,11 @@ const envSchema = z.object({
 
   CRM_WEBHOOK_URL: optionalUrl,
 
+  // Batches and edits (batchEnrich, debouncePostUpdates): the fan-out and the quiet period, read by the worker.
+  BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+  BATCH_CHILDREN_PER_RUN: z.coerce.number().int().min(10).max(10_000).default(1000),
+  EDIT_QUIET_SECONDS: z.coerce.number().min(0.1).max(86_400).default(120),
+
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_METRICS_ADDRESS: optionalBindAddress,
 });
@@ -160,6 +165,11 @@ const configSchema = envSchema
         timeoutMs: e.WP_TIMEOUT_MS,
       },
       crm: { webhookUrl: e.CRM_WEBHOOK_URL },
+      automation: {
+        batchConcurrency: e.BATCH_CONCURRENCY,
+        batchChildrenPerRun: e.BATCH_CHILDREN_PER_RUN,
+        editQuietMs: Math.round(e.EDIT_QUIET_SECONDS * 1000),
+      },
       worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, metricsAddress: e.WORKER_METRICS_ADDRESS },
     };
   });

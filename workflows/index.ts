@@ -1,2 +1,4 @@
 // The worker's single workflowsPath. Only deterministic workflow code may be reachable from here.
 export { enrichPost, type EnrichPostResult } from './enrich-post';
+export { batchEnrich, type BatchProgress, type BatchState } from './batch-enrich';
+export { debouncePostUpdates, type DebounceStatus } from './debounce-post-updates';

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { startBatch, startOrFeedEditDebounce } from './batch-routes';
 import type { EventName, WpEvent } from '../webhooks/events';
 import { WpEventKey, WpPostIdKey, WpSiteKey } from './search-attributes';
 import type { StartResult } from './start-event';
@@ -39,6 +40,21 @@ export const EVENT_ROUTES: Routes = {
     workflowType: 'enrichPost',
     workflowId: (event) => event.idempotency_key,
     searchAttributes: (event) => [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }],
+  },
+  // One batch per site at a time: a second request while it runs is answered `duplicate` (see docs/batches.md).
+  'batch.requested': {
+    workflowType: 'batchEnrich',
+    workflowId: (event) => `batch:${event.site}`,
+    searchAttributes: eventAndSite,
+    start: (client, event, common) => startBatch(client, event, { ...common, searchAttributes: eventAndSite(event) }),
+  },
+  // One long-lived run per post, fed by update-with-start; the update answers a re-sent key `duplicate`.
+  'post.updated': {
+    workflowType: 'debouncePostUpdates',
+    workflowId: (event) => `post-updates:${event.post_id}@${event.site}`,
+    searchAttributes: (event) => [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }],
+    start: (client, event, common) =>
+      startOrFeedEditDebounce(client, event, { ...common, searchAttributes: [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }] }),
   },
 };
 

@@ -25,6 +25,7 @@ require_once __DIR__ . '/includes/delivery.php';
 require_once __DIR__ . '/includes/events.php';
 require_once __DIR__ . '/includes/post-meta.php';
 require_once __DIR__ . '/includes/lifecycle.php';
+require_once __DIR__ . '/includes/rest-backlog.php';
 
 register_activation_hook( __FILE__, 'ai_relay_activate' );
 register_deactivation_hook( __FILE__, 'ai_relay_deactivate' );
@@ -37,6 +38,8 @@ add_action( 'wp_after_insert_post', 'ai_relay_on_post_saved', 10, 4 );
 add_action( 'wp_insert_comment', 'ai_relay_on_comment_inserted', 10, 2 );
 add_action( 'ai_relay_lead', 'ai_relay_on_lead', 10, 2 );
 add_action( 'ai_relay_batch', 'ai_relay_on_batch_due' );
+add_action( 'rest_api_init', 'ai_relay_register_backlog_route' );
+add_action( 'wp_after_insert_post', 'ai_relay_on_published_post_edited', 10, 4 );
 
 // WP-Cron: retries, and housekeeping.
 add_action( 'ai_relay_process_outbox', 'ai_relay_process_outbox' );
