@@ -61,7 +61,6 @@ export const cancelBatchSignal = defineSignal('cancel');
  * children (or when Temporal suggests it), after letting the window drain so no child's result is lost.
  */
 export async function batchEnrich(event: BatchRequested, carried?: BatchState): Promise<BatchProgress> {
-  const settings = carried?.settings ?? (await wordpress.readAutomationSettings());
   let counts: BatchCounts = carried?.counts ?? { total: 0, scanned: 0, done: 0, skipped: 0, failed: 0 };
   let cursor: number | null = carried ? carried.cursor : 0;
   const queue = [...(carried?.queue ?? [])];
@@ -81,6 +80,9 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
   setHandler(pauseBatchSignal, () => void (paused = true));
   setHandler(resumeBatchSignal, () => void (paused = false));
   setHandler(cancelBatchSignal, () => void (cancelling = true));
+
+  // After the handlers, so a query or a signal that comes during the first activity is already answered.
+  const settings = carried?.settings ?? (await wordpress.readAutomationSettings());
 
   const count = (outcome: ChildOutcome) => {
     const key = outcome === 'summarized' ? 'done' : outcome === 'failed' ? 'failed' : 'skipped';
