@@ -16,6 +16,7 @@ export type EditAnswer = 'accepted' | 'duplicate';
 export const postUpdatedUpdate = defineUpdate<EditAnswer, [PostUpdated]>('postUpdated');
 
 export interface DebounceStatus {
+  /** An edit has come that is not summarised yet. */
   readonly pending: boolean;
   readonly edits: number;
   readonly summaries: number;
@@ -35,14 +36,17 @@ interface Carried {
 export async function debouncePostUpdates(first: PostUpdated, carried?: Carried): Promise<DebounceStatus> {
   const seen = new Set(carried?.seenKeys ?? []);
   let dirty = false;
+  // An edit not yet summarised (dirty alone drops back to false while the quiet period runs).
+  let unsettled = false;
   let status: DebounceStatus = { pending: false, edits: 0, summaries: 0, lastOutcome: null };
 
-  setHandler(debounceStatusQuery, () => ({ ...status, pending: dirty }));
+  setHandler(debounceStatusQuery, () => ({ ...status, pending: unsettled }));
   setHandler(postUpdatedUpdate, (edit): EditAnswer => {
     if (seen.has(edit.idempotency_key)) return 'duplicate';
     seen.add(edit.idempotency_key);
     if (seen.size > SEEN_KEYS) seen.delete(seen.values().next().value!);
     dirty = true;
+    unsettled = true;
     status = { ...status, edits: status.edits + 1 };
     return 'accepted';
   });
@@ -54,6 +58,7 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
     while (await condition(() => dirty, editQuietMs));
     const outcome = await summariseLatest(first);
     status = { ...status, summaries: status.summaries + (outcome === 'summarized' ? 1 : 0), lastOutcome: outcome };
+    unsettled = dirty;
     if (workflowInfo().continueAsNewSuggested && !dirty) {
       return continueAsNew<typeof debouncePostUpdates>(first, { seenKeys: [...seen] });
     }

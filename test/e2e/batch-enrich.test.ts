@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { batchEnrich, BatchProgress } from '../../workflows';
 import { batchProgressQuery, cancelBatchSignal, pauseBatchSignal, resumeBatchSignal } from '../../workflows/batch-enrich';
@@ -104,6 +107,10 @@ describe('batchEnrich over a real WordPress archive', () => {
       const cancelled = await handle.result();
       assert.equal(cancelled.status, 'cancelled');
       assert.ok(cancelled.done < archive.missing.length, 'the cancel stopped it short');
+      if (process.env.RECORD_HISTORY === '1') {
+        const file = join(__dirname, '../fixtures/batch-enrich-history.json');
+        writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
+      }
       assert.equal(cancelled.done + cancelled.failed, llm.requests.length - from, 'every started child finished its summary');
 
       const rest = await (await requestBatch(20)).result();
