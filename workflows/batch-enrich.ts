@@ -11,7 +11,8 @@ import type { Activities } from '../activities';
 import type { AutomationSettings, BacklogPost } from '../activities/batch';
 import type { BatchRequested } from '../src/webhooks/events';
 import { wordpressActivityOptions } from './activity-options';
-import { childEvent, contentRunId, runSummaryChild, type ChildOutcome } from './summary-child';
+import { childEvent, runSummaryChild, type ChildOutcome } from './summary-child';
+import { contentRunId } from './workflow-ids';
 
 const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
 

@@ -2,7 +2,8 @@ import { condition, continueAsNew, defineQuery, defineUpdate, log, proxyActiviti
 import type { Activities } from '../activities';
 import type { PostUpdated } from '../src/webhooks/events';
 import { wordpressActivityOptions } from './activity-options';
-import { childEvent, contentRunId, runSummaryChild, type ChildOutcome } from './summary-child';
+import { childEvent, runSummaryChild, type ChildOutcome } from './summary-child';
+import { contentRunId } from './workflow-ids';
 
 const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
 

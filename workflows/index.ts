@@ -2,3 +2,4 @@
 export { enrichPost, type EnrichPostResult } from './enrich-post';
 export { batchEnrich, type BatchProgress, type BatchState } from './batch-enrich';
 export { debouncePostUpdates, type DebounceStatus } from './debounce-post-updates';
+export { scheduledBatch, type ScheduledBatchInput } from './scheduled-batch';

@@ -3,14 +3,6 @@ import { ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporali
 import type { PostPublished } from '../src/webhooks/events';
 import { enrichPost, type EnrichPostResult } from './enrich-post';
 
-/**
- * The ID of the one enrichPost run that may summarise a given content of a post. The batch and the debounced
- * edits both start their enrichPost children under it, so whichever comes second is refused by Temporal.
- */
-export function contentRunId(site: string, postId: number, contentHash: string): string {
-  return `summary:${postId}:${contentHash}@${site}`;
-}
-
 /** What a parent learns from one child: its outcome, or that another run already owns that workflow ID. */
 export type ChildOutcome = EnrichPostResult['outcome'] | 'already_started' | 'failed';
 

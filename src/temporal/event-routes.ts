@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { batchWorkflowId } from '../../workflows/workflow-ids';
 import { startBatch, startOrFeedEditDebounce } from './batch-routes';
 import type { EventName, WpEvent } from '../webhooks/events';
 import { WpEventKey, WpPostIdKey, WpSiteKey } from './search-attributes';
@@ -44,7 +45,7 @@ export const EVENT_ROUTES: Routes = {
   // One batch per site at a time: a second request while it runs is answered `duplicate` (see docs/batches.md).
   'batch.requested': {
     workflowType: 'batchEnrich',
-    workflowId: (event) => `batch:${event.site}`,
+    workflowId: (event) => batchWorkflowId(event.site),
     searchAttributes: eventAndSite,
     start: (client, event, common) => startBatch(client, event, { ...common, searchAttributes: eventAndSite(event) }),
   },
