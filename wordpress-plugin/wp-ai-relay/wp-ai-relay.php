@@ -57,6 +57,7 @@ if ( is_admin() ) {
 	require_once __DIR__ . '/includes/admin-test-event.php';
 	require_once __DIR__ . '/includes/admin-deliveries.php';
 	require_once __DIR__ . '/includes/summary-ui.php';
+	require_once __DIR__ . '/includes/admin-batch.php';
 
 	add_action( 'admin_init', 'ai_relay_register_settings' );
 	add_action( 'admin_init', 'ai_relay_add_settings_fields' );
@@ -64,6 +65,7 @@ if ( is_admin() ) {
 	add_action( 'admin_enqueue_scripts', 'ai_relay_admin_styles' );
 	add_action( 'admin_post_ai_relay_test', 'ai_relay_handle_test_event' );
 	add_action( 'admin_post_ai_relay_retry', 'ai_relay_handle_retry' );
+	add_action( 'admin_post_ai_relay_batch_now', 'ai_relay_handle_batch_now' );
 	add_action( 'admin_notices', 'ai_relay_failed_notice' );
 
 	add_filter( 'manage_post_posts_columns', 'ai_relay_add_summary_column' );

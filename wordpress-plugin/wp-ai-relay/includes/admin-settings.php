@@ -60,6 +60,7 @@ function ai_relay_render_settings_page(): void {
 	submit_button();
 	echo '</form>';
 	ai_relay_render_test_section();
+	ai_relay_render_batch_section();
 	ai_relay_render_deliveries();
 	echo '</div>';
 }
