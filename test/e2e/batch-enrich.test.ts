@@ -12,7 +12,7 @@ import type { Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
 import type { WordPress } from '../support/wordpress';
-import { seedArchive, summarisedTitles, summaryCurrent } from './helpers/archive';
+import { seedArchive, summarisedTitles, summaryCurrent } from '../support/archive';
 
 const WINDOW = 4;
 

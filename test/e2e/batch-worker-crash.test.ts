@@ -9,7 +9,7 @@ import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 import { startWordPress, type WordPress } from '../support/wordpress';
-import { seedArchive, summarisedTitles, summaryCurrent } from './helpers/archive';
+import { seedArchive, summarisedTitles, summaryCurrent } from '../support/archive';
 
 const WINDOW = 5;
 

@@ -6,7 +6,7 @@ import { batchWorkflowId } from '../../workflows/workflow-ids';
 import { TEST_SECRET } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { pluginLogLines, readOutbox } from '../support/wordpress';
-import { seedArchive } from './helpers/archive';
+import { seedArchive } from '../support/archive';
 
 /** The settings page's Archive section: coverage counted by WordPress, and "Summarise archive now". */
 describe('Summarise archive now, from the settings page', () => {

@@ -11,7 +11,7 @@ import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
 import { readOutbox, type WordPress } from '../support/wordpress';
-import { summarisedTitles } from './helpers/archive';
+import { summarisedTitles } from '../support/archive';
 
 const QUIET_SECONDS = 3;
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { batchEnrich } from '../../workflows';
 import { batchWorkflowId } from '../../workflows/workflow-ids';
 import { startStack, type Stack } from '../support/stack';
-import { seedArchive, summaryCurrent } from '../e2e/helpers/archive';
+import { seedArchive, summaryCurrent } from '../support/archive';
 import { eventually, runRelayCli } from './helpers/cli';
 
 /** `relay schedule`: a Temporal Schedule that requests a site's batch, with no WordPress traffic at all. */

@@ -1,5 +1,5 @@
-import type { WordPress } from '../../support/wordpress';
-import { phpString } from '../../support/wordpress/php';
+import type { WordPress } from './wordpress';
+import { phpString } from './wordpress/php';
 
 export interface Archive {
   /** Published, summary up to date. */
