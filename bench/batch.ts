@@ -135,6 +135,20 @@ async function main(): Promise<void> {
       ...monitor.stop(),
     });
 
+    // What WordPress alone takes: each child makes one GET and one meta POST; the same two calls, without
+    // Temporal, with as many at once as php -S has workers.
+    const sample = archive.missing.slice(0, 80);
+    const wpStart = performance.now();
+    await Promise.all(
+      [0, 1, 2, 3].map(async (lane) => {
+        for (const postId of sample.filter((_, i) => i % 4 === lane)) {
+          await (await wp.rest(`/wp/v2/posts/${postId}?context=edit`)).arrayBuffer();
+          await (await wp.rest(`/wp/v2/posts/${postId}?context=edit`, { method: 'POST', body: JSON.stringify({ meta: { ai_relay_summary: `Bench ${lane}` } }) })).arrayBuffer();
+        }
+      }),
+    );
+    print({ scenario: 'wordpress_ceiling', posts: sample.length, posts_per_s: round(sample.length / ((performance.now() - wpStart) / 1000), 1) });
+
     // The burst: every edit of every post as one update-with-start each, as fast as they go.
     log(`debounce: ${n('edit-posts')} posts × ${n('edits')} edits`);
     const llmBefore = llm.requests.length;
