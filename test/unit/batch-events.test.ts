@@ -5,6 +5,7 @@ import { parseEvent } from '../../src/webhooks/parse-event';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { routeOf } from '../../src/temporal/event-routes';
 import { backlogPageSchema } from '../../activities/batch';
+import { ConfigError, loadConfig } from '../../src/config';
 
 const parse = (event: Record<string, unknown>) =>
   parseEvent(Buffer.from(JSON.stringify(event)), { scheme: 'wp', idempotencyKey: String(event.idempotency_key), keyId: undefined });
@@ -44,5 +45,15 @@ describe('post.updated and batch.requested', () => {
     const page = { posts: [{ id: 3, hash: 'c'.repeat(64), summarised: false, publish_key: 'abc:post:3:publish:1' }], scanned: 1, next_cursor: null, total: 1 };
     assert.deepEqual(backlogPageSchema.parse(page), page);
     assert.equal(backlogPageSchema.safeParse({ ...page, posts: [{ ...page.posts[0], hash: 'x' }] }).success, false);
+  });
+
+  it('reads the fan-out and quiet period from the environment and names a bad value', () => {
+    const config = loadConfig({ BATCH_CONCURRENCY: '25', BATCH_CHILDREN_PER_RUN: '200', EDIT_QUIET_SECONDS: '1.5' });
+    assert.deepEqual(config.automation, { batchConcurrency: 25, batchChildrenPerRun: 200, editQuietMs: 1500 });
+    assert.deepEqual(loadConfig({}).automation, { batchConcurrency: 10, batchChildrenPerRun: 1000, editQuietMs: 120_000 });
+    assert.throws(
+      () => loadConfig({ BATCH_CONCURRENCY: '0', EDIT_QUIET_SECONDS: 'soon' }),
+      (error: unknown) => error instanceof ConfigError && /BATCH_CONCURRENCY/.test(error.message) && /EDIT_QUIET_SECONDS/.test(error.message),
+    );
   });
 });
