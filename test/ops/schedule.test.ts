@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { batchEnrich } from '../../workflows';
 import { batchWorkflowId } from '../../workflows/workflow-ids';
 import { startStack, type Stack } from '../support/stack';
@@ -44,6 +47,16 @@ describe('relay schedule create | list | trigger | delete', () => {
     const result = await batch.result();
     assert.ok(result.done >= archive.missing.length, `${result.done} summarised`);
     assert.ok([...(await summaryCurrent(stack.wp, archive.missing)).values()].every(Boolean));
+    const [fired] = await eventually(async () => {
+      const runs = [];
+      for await (const run of stack.relay.client.workflow.list({ query: `WorkflowType = 'scheduledBatch' AND ExecutionStatus = 'Completed'` })) runs.push(run);
+      return runs.length > 0 ? runs : undefined;
+    }, 'the scheduled run in visibility');
+    const scheduled = stack.relay.client.workflow.getHandle(fired!.workflowId, fired!.runId);
+    assert.equal(await scheduled.result(), 'started');
+    if (process.env.RECORD_HISTORY === '1') {
+      writeFileSync(join(__dirname, '../fixtures/scheduled-batch-history.json'), `${historyToJSON(await scheduled.fetchHistory())}\n`);
+    }
 
     assert.equal((await runRelayCli(['schedule', 'delete', scheduleId], env)).code, 0);
     await eventually(async () => {

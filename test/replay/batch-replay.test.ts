@@ -8,19 +8,21 @@ import { workflowBundle } from '../support/relay';
 
 /**
  * Real histories of the two batch-and-edit workflows, recorded from their end-to-end tests (`RECORD_HISTORY=1`):
- * a batch paused, resumed and cancelled (test/e2e/batch-enrich.test.ts) and a post's debounce run after eleven
- * edits (test/e2e/post-updated.test.ts), replayed against today's workflow code.
+ * a batch paused, resumed and cancelled (test/e2e/batch-enrich.test.ts), a post's debounce run after eleven
+ * edits (test/e2e/post-updated.test.ts) and a Schedule's run (test/ops/schedule.test.ts), replayed against today's
+ * workflow code.
  */
-describe('batchEnrich and debouncePostUpdates replay', () => {
-  for (const [name, file, type] of [
-    ['batchEnrich', 'batch-enrich-history.json', 'batchEnrich'],
-    ['debouncePostUpdates', 'debounce-post-updates-history.json', 'debouncePostUpdates'],
+describe('batchEnrich, debouncePostUpdates and scheduledBatch replay', () => {
+  for (const [name, file, minEvents] of [
+    ['batchEnrich', 'batch-enrich-history.json', 20],
+    ['debouncePostUpdates', 'debounce-post-updates-history.json', 20],
+    ['scheduledBatch', 'scheduled-batch-history.json', 5],
   ] as const) {
     it(`replays the recorded ${name} history without a determinism error`, async () => {
       const history = historyFromJSON(JSON.parse(readFileSync(join(__dirname, '../fixtures', file), 'utf8')));
       const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-      assert.equal(started?.workflowType?.name, type);
-      assert.ok((history.events?.length ?? 0) > 20, 'the fixture holds a real run');
+      assert.equal(started?.workflowType?.name, name);
+      assert.ok((history.events?.length ?? 0) > minEvents, 'the fixture holds a real run');
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `recorded-${name}`);
     });
   }
