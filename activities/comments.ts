@@ -1,7 +1,6 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { stripHtml } from '../src/webhooks/sanitize';
-import { classifyFailure, HttpStatusError } from './failures';
+import { classifyFailure, HttpStatusError, invalidResponse, metaNotRegistered } from './failures';
 import { COMMENT_LABELS, MODERATION_ACTIONS } from './moderation-policy';
 import type { WordPressClient } from './wordpress-client';
 
@@ -132,19 +131,11 @@ interface WriteBody {
   readonly author_user_agent?: string;
 }
 
-function invalidAnswer(what: string, error: z.ZodError): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: 'WordPressInvalidResponse',
-    message: `WordPress answered ${what} with an unexpected shape: ${z.prettifyError(error)}`,
-    nonRetryable: true,
-  });
-}
-
 export function createCommentActivities(wordpress: () => WordPressClient) {
   /** With the stored IP address and user agent, which a write must send back (see WriteBody); never returned by an activity. */
   function toModeration(raw: unknown, what: string): CommentForModeration & Kept {
     const parsed = editCommentSchema.safeParse(raw);
-    if (!parsed.success) throw invalidAnswer(what, parsed.error);
+    if (!parsed.success) throw invalidResponse('WordPress', what, parsed.error);
     const comment = parsed.data;
     return {
       id: comment.id,
@@ -209,11 +200,7 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
       }
       if (!after) return { outcome: 'gone' };
       if (!sameVerdict(after.verdict, input.verdict)) {
-        throw ApplicationFailure.create({
-          type: 'WordPressMetaNotRegistered',
-          message: `WordPress did not store ${COMMENT_META.verdict}: activate (or update) the wp-ai-relay plugin: it registers the comment meta; then reset the run`,
-          nonRetryable: true,
-        });
+        throw metaNotRegistered(COMMENT_META.verdict);
       }
       return { outcome: after.humanDecision ? 'human_decided' : 'applied', status: after.status };
     },

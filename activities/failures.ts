@@ -118,7 +118,7 @@ export function invalidResponse(service: Service, what: string, error: z.ZodErro
 export function metaNotRegistered(key: string): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'WordPressMetaNotRegistered',
-    message: `WordPress did not store ${key}: activate the wp-ai-relay plugin (it registers the summary meta), then reset the run`,
+    message: `WordPress did not store ${key}: activate (or update) the wp-ai-relay plugin, which registers that meta, then reset the run`,
     nonRetryable: true,
   });
 }

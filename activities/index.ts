@@ -4,6 +4,7 @@ import { createClassifyCommentActivities } from './classify-comment';
 import { createCommentActivities } from './comments';
 import { createCrmActivities } from './crm';
 import { CrmClient } from './crm-client';
+import { createBatchActivities } from './batch';
 import { MissingConfigError } from './failures';
 import { createLeadScoringActivities } from './score-lead';
 import { createSummarizeActivities } from './summarize';
@@ -27,12 +28,15 @@ export function createActivities(deps: ActivityDeps) {
   let openai = deps.openai;
   let wordpress = deps.wordpress;
   let crm = deps.crm;
+  const wordpressClient = () => (wordpress ??= WordPressClient.fromConfig(config.wordpress));
+  const openaiClient = () => (openai ??= createOpenAI(config.openai));
   return {
-    ...createWordPressActivities(() => (wordpress ??= WordPressClient.fromConfig(config.wordpress))),
-    ...createSummarizeActivities(() => (openai ??= createOpenAI(config.openai)), config.openai.model),
-    ...createCommentActivities(() => (wordpress ??= WordPressClient.fromConfig(config.wordpress))),
-    ...createClassifyCommentActivities(() => (openai ??= createOpenAI(config.openai)), config),
-    ...createLeadScoringActivities(() => (openai ??= createOpenAI(config.openai)), config.openai.model),
+    ...createWordPressActivities(wordpressClient),
+    ...createBatchActivities(wordpressClient, config.automation),
+    ...createSummarizeActivities(openaiClient, config.openai.model),
+    ...createCommentActivities(wordpressClient),
+    ...createClassifyCommentActivities(openaiClient, config),
+    ...createLeadScoringActivities(openaiClient, config.openai.model),
     ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(config.crm))),
   };
 }

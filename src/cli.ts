@@ -4,6 +4,7 @@ import { CliError } from './cli/errors';
 import * as failed from './cli/failed';
 import * as replay from './cli/replay';
 import * as reset from './cli/reset';
+import * as schedule from './cli/schedule';
 import * as send from './cli/send';
 
 interface Command {
@@ -17,6 +18,7 @@ const commands: Record<string, Command & { summary: string }> = {
   failed: { ...failed, summary: 'list Failed runs' },
   reset: { ...reset, summary: 'reset failed runs to the right point' },
   replay: { ...replay, summary: 'check a history against the workflow code' },
+  schedule: { ...schedule, summary: 'request a site\'s batch on a cron expression (Temporal Schedules)' },
 };
 
 function help(): string {

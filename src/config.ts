@@ -116,6 +116,11 @@ const envSchema = z.object({
   MODERATION_QUESTION_THRESHOLD: confidence(0.6),
   MODERATION_OK_THRESHOLD: confidence(0.6),
 
+  // Batches and edits (batchEnrich, debouncePostUpdates): the fan-out and the quiet period, read by the worker.
+  BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+  BATCH_CHILDREN_PER_RUN: z.coerce.number().int().min(10).max(10_000).default(1000),
+  EDIT_QUIET_SECONDS: z.coerce.number().min(0.1).max(86_400).default(120),
+
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_METRICS_ADDRESS: optionalBindAddress,
 
@@ -242,6 +247,11 @@ const configSchema = envSchema
           `http://localhost:${e.TEMPORAL_DEV_UI_PORT}`,
         ],
         authToken: e.CODEC_AUTH_TOKEN,
+      },
+      automation: {
+        batchConcurrency: e.BATCH_CONCURRENCY,
+        batchChildrenPerRun: e.BATCH_CHILDREN_PER_RUN,
+        editQuietMs: Math.round(e.EDIT_QUIET_SECONDS * 1000),
       },
     };
   });

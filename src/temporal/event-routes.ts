@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { batchWorkflowId } from '../../workflows/workflow-ids';
+import { startBatch, startOrFeedEditDebounce } from './batch-routes';
 import type { EventName, WpEvent } from '../webhooks/events';
 import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from './search-attributes';
 import type { StartResult } from './start-event';
@@ -28,14 +30,15 @@ export interface EventRoute<E extends WpEvent> {
   readonly start?: (client: Client, event: E, common: StartCommon & { readonly workflowId: string }) => Promise<StartResult>;
 }
 
-type Routes = { readonly [K in EventName]?: EventRoute<Extract<WpEvent, { event: K }>> };
+/** Every event has a row: an event without a workflow would be accepted and then lost. */
+type Routes = { readonly [K in EventName]: EventRoute<Extract<WpEvent, { event: K }>> };
 
 const eventAndSite = (event: WpEvent): SearchAttributePair[] => [
   { key: WpEventKey, value: event.event },
   { key: WpSiteKey, value: event.site },
 ];
 
-/** The one table: event → workflow type, workflow ID, search attributes. An event without a row answers 400. */
+/** The one table: event → workflow type, workflow ID, search attributes. */
 export const EVENT_ROUTES: Routes = {
   'post.published': {
     workflowType: 'enrichPost',
@@ -57,8 +60,23 @@ export const EVENT_ROUTES: Routes = {
     workflowId: (event) => event.idempotency_key,
     searchAttributes: eventAndSite,
   },
+  // One batch per site at a time: a second request while it runs is answered `duplicate` (see docs/batches.md).
+  'batch.requested': {
+    workflowType: 'batchEnrich',
+    workflowId: (event) => batchWorkflowId(event.site),
+    searchAttributes: eventAndSite,
+    start: (client, event, common) => startBatch(client, event, { ...common, searchAttributes: eventAndSite(event) }),
+  },
+  // One long-lived run per post, fed by update-with-start; the update answers a re-sent key `duplicate`.
+  'post.updated': {
+    workflowType: 'debouncePostUpdates',
+    workflowId: (event) => `post-updates:${event.post_id}@${event.site}`,
+    searchAttributes: (event) => [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }],
+    start: (client, event, common) =>
+      startOrFeedEditDebounce(client, event, { ...common, searchAttributes: [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }] }),
+  },
 };
 
-export function routeOf<E extends WpEvent>(event: E): EventRoute<E> | undefined {
-  return EVENT_ROUTES[event.event] as EventRoute<E> | undefined;
+export function routeOf<E extends WpEvent>(event: E): EventRoute<E> {
+  return EVENT_ROUTES[event.event] as EventRoute<E>;
 }

@@ -1,7 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { WpEvent } from '../webhooks/events';
-import { WebhookError } from '../webhooks/errors';
 import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
 import { routeOf, type StartCommon } from './event-routes';
 import { startFailureToWebhookError } from './start-failure';
@@ -28,7 +27,6 @@ export interface StartOptions {
 export function createStartEvent(client: Client, options: StartOptions): StartEvent {
   return async (event) => {
     const route = routeOf(event);
-    if (!route) throw new WebhookError(400, 'unsupported_event', `${event.event} has no workflow in this version`);
     const workflowId = route.workflowId(event);
     const common: StartCommon = {
       taskQueue: options.taskQueue,

@@ -88,11 +88,22 @@ export const batchRequestedSchema = z.object({
   limit: z.number().int().min(1).max(500).default(50),
 });
 
+/** A published post's title or content changed; the relay summarises it again once the edits settle. */
+export const postUpdatedSchema = z.object({
+  event: z.literal('post.updated'),
+  ...base,
+  post_id: id,
+  updated_at: timestamp,
+  /** sha256 of the raw title and content as saved, the same hash the summary meta stores. */
+  content_hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase sha256 hex digest').optional(),
+});
+
 export const eventSchemas = {
   'post.published': postPublishedSchema,
   'comment.created': commentCreatedSchema,
   'lead.submitted': leadSubmittedSchema,
   'batch.requested': batchRequestedSchema,
+  'post.updated': postUpdatedSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;
@@ -100,7 +111,8 @@ export type PostPublished = z.infer<typeof postPublishedSchema>;
 export type CommentCreated = z.infer<typeof commentCreatedSchema>;
 export type LeadSubmitted = z.infer<typeof leadSubmittedSchema>;
 export type BatchRequested = z.infer<typeof batchRequestedSchema>;
-export type WpEvent = PostPublished | CommentCreated | LeadSubmitted | BatchRequested;
+export type PostUpdated = z.infer<typeof postUpdatedSchema>;
+export type WpEvent = PostPublished | CommentCreated | LeadSubmitted | BatchRequested | PostUpdated;
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(eventSchemas, name);

@@ -39,6 +39,7 @@ export function sampleEvent(name: EventName, overrides: Record<string, unknown> 
       fields: { company: 'Example Ltd', message: 'Please call me back.' },
     },
     'batch.requested': { event: 'batch.requested', ...base, requested_at: now, limit: 50 },
+    'post.updated': { event: 'post.updated', ...base, post_id: 1, updated_at: now },
   } as const satisfies Record<EventName, WpEvent>;
   return { ...events[name], ...overrides } as WpEvent & Record<string, unknown>;
 }

@@ -94,9 +94,7 @@ describe('comments, leads and signing options', () => {
     const [row] = await rowsOf('batch.requested');
     assert.ok(row, 'WP-Cron produced the event');
     assert.equal(batchRequestedSchema.parse(JSON.parse(row.body)).limit, 50);
-    // The relay may not run batches yet; then its answer is 400 "unsupported event", given after the signature check.
-    const answered = `${row.status} ${row.last_http_status} ${row.last_response}`;
-    assert.match(answered, /^delivered 202 |^failed 400 .*unsupported_event/);
+    assert.equal(`${row.status} ${row.last_http_status}`, 'delivered 202', row.last_response ?? '');
   });
 
   const publish = async (title: string): Promise<OutboxRow> => {

@@ -24,6 +24,8 @@ export interface LlmStub {
   /** The OpenAI base URL to configure (`OPENAI_BASE_URL`). */
   readonly baseURL: string;
   readonly requests: LlmRequest[];
+  /** The most chat-completion requests that were being answered at the same moment. */
+  readonly peakConcurrent: number;
   /** Answers for the next requests, in order; after them the default answers. */
   enqueue(...behaviours: LlmBehaviour[]): void;
   setDefault(behaviour: LlmBehaviour): void;
@@ -40,6 +42,8 @@ export async function startLlmStub(): Promise<LlmStub> {
   let fallback: LlmBehaviour = { kind: 'summary' };
   const requests: LlmRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  let concurrent = 0;
+  let peakConcurrent = 0;
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -53,6 +57,8 @@ export async function startLlmStub(): Promise<LlmStub> {
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<LlmRequest, 'authorization'>;
     requests.push({ ...body, authorization: req.headers.authorization });
+    peakConcurrent = Math.max(peakConcurrent, ++concurrent);
+    res.once('close', () => concurrent--);
     const behaviour = queue.shift() ?? fallback;
     switch (behaviour.kind) {
       case 'hang':
@@ -90,6 +96,9 @@ export async function startLlmStub(): Promise<LlmStub> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    get peakConcurrent() {
+      return peakConcurrent;
+    },
     enqueue: (...behaviours) => queue.push(...behaviours),
     setDefault: (behaviour) => {
       fallback = behaviour;

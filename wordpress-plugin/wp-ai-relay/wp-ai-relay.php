@@ -28,6 +28,7 @@ require_once __DIR__ . '/includes/post-meta.php';
 require_once __DIR__ . '/includes/comment-meta.php';
 require_once __DIR__ . '/includes/comment-moderation.php';
 require_once __DIR__ . '/includes/lifecycle.php';
+require_once __DIR__ . '/includes/rest-backlog.php';
 
 register_activation_hook( __FILE__, 'ai_relay_activate' );
 register_deactivation_hook( __FILE__, 'ai_relay_deactivate' );
@@ -42,6 +43,8 @@ add_action( 'wp_insert_comment', 'ai_relay_on_comment_inserted', 10, 2 );
 add_action( 'ai_relay_lead', 'ai_relay_on_lead', 10, 2 );
 add_action( 'plugins_loaded', 'ai_relay_register_lead_adapters' );
 add_action( 'ai_relay_batch', 'ai_relay_on_batch_due' );
+add_action( 'rest_api_init', 'ai_relay_register_backlog_route' );
+add_action( 'wp_after_insert_post', 'ai_relay_on_published_post_edited', 10, 4 );
 
 // Comment moderation: the hold, the history of verdicts and status changes, the fallback and the pending check.
 add_filter( 'pre_comment_approved', 'ai_relay_hold_comment', 20, 2 );
@@ -69,6 +72,7 @@ if ( is_admin() ) {
 	require_once __DIR__ . '/includes/admin-deliveries.php';
 	require_once __DIR__ . '/includes/summary-ui.php';
 	require_once __DIR__ . '/includes/admin-comments.php';
+	require_once __DIR__ . '/includes/admin-batch.php';
 
 	add_action( 'admin_init', 'ai_relay_register_settings' );
 	add_action( 'admin_init', 'ai_relay_add_settings_fields' );
@@ -76,6 +80,7 @@ if ( is_admin() ) {
 	add_action( 'admin_enqueue_scripts', 'ai_relay_admin_styles' );
 	add_action( 'admin_post_ai_relay_test', 'ai_relay_handle_test_event' );
 	add_action( 'admin_post_ai_relay_retry', 'ai_relay_handle_retry' );
+	add_action( 'admin_post_ai_relay_batch_now', 'ai_relay_handle_batch_now' );
 	add_action( 'admin_notices', 'ai_relay_failed_notice' );
 
 	add_filter( 'manage_post_posts_columns', 'ai_relay_add_summary_column' );

@@ -62,6 +62,7 @@ function ai_relay_render_settings_page(): void {
 	submit_button();
 	echo '</form>';
 	ai_relay_render_test_section();
+	ai_relay_render_batch_section();
 	ai_relay_render_deliveries();
 	echo '</div>';
 }
@@ -117,6 +118,7 @@ function ai_relay_field_events(): void {
 		'comment.created' => __( 'A comment is posted', 'wp-ai-relay' ),
 		'lead.submitted'  => __( 'A lead form is sent (do_action( \'ai_relay_lead\', $fields ))', 'wp-ai-relay' ),
 		'batch.requested' => __( 'Batch: summarise posts that have no summary, on a schedule', 'wp-ai-relay' ),
+		'post.updated'    => __( 'A published post\'s title or content is edited (summarised again once the edits settle)', 'wp-ai-relay' ),
 	);
 	echo '<fieldset id="ai_relay_events">';
 	foreach ( $labels as $event => $label ) {

@@ -157,3 +157,31 @@ function ai_relay_term_names( WP_Post $post, string $taxonomy ): array {
 	}
 	return array_slice( array_values( array_filter( array_map( static fn( $term ) => ai_relay_text( $term->name, 200 ), $terms ) ) ), 0, 100 );
 }
+
+/**
+ * `post.updated`: a published post whose title or content changed, keyed by the new content and the save's time,
+ * so the same save seen twice is one event. Nothing for the relay's own write-back (meta only: title and content
+ * are the same) nor when the content is the one the stored summary was made from.
+ */
+function ai_relay_on_published_post_edited( $post_id, $post, $update, $post_before ): void {
+	if ( ! $post instanceof WP_Post || ! $post_before instanceof WP_Post || 'publish' !== $post->post_status || 'publish' !== $post_before->post_status ) {
+		return;
+	}
+	if ( ! in_array( $post->post_type, ai_relay_post_types(), true ) || '' !== $post->post_password ) {
+		return;
+	}
+	if ( $post->post_title === $post_before->post_title && $post->post_content === $post_before->post_content ) {
+		return;
+	}
+	$hash = hash( 'sha256', $post->post_title . "\0" . $post->post_content );
+	if ( get_post_meta( $post->ID, AI_RELAY_META_HASH, true ) === $hash ) {
+		return;
+	}
+	$modified = ai_relay_gmt_time( $post->post_modified_gmt ) ?? time();
+	ai_relay_emit(
+		'post.updated',
+		ai_relay_event_key( 'post', (string) $post->ID, 'updated-' . substr( $hash, 0, 12 ), $modified ),
+		(int) $post->ID,
+		array( 'post_id' => (int) $post->ID, 'updated_at' => gmdate( 'c', $modified ), 'content_hash' => $hash )
+	);
+}

@@ -10,7 +10,7 @@
 
 defined( 'ABSPATH' ) || exit;
 
-const AI_RELAY_EVENTS = array( 'post.published', 'comment.created', 'lead.submitted', 'batch.requested' );
+const AI_RELAY_EVENTS = array( 'post.published', 'comment.created', 'lead.submitted', 'batch.requested', 'post.updated' );
 
 
 function ai_relay_register_settings(): void {

@@ -1,0 +1,133 @@
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { AutomationSettings, BacklogPost } from '../activities/batch';
+import type { BatchRequested } from '../src/webhooks/events';
+import { wordpressActivityOptions } from './activity-options';
+import { childEvent, runSummaryChild, type ChildOutcome } from './summary-child';
+import { contentRunId } from './workflow-ids';
+
+const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
+
+export interface BatchCounts {
+  /** Published posts on the site (as the last page read said). */
+  readonly total: number;
+  /** Posts looked at so far, up to date ones included. */
+  readonly scanned: number;
+  /** Summarised by this batch. */
+  readonly done: number;
+  /** Up to date already, or summarised by another run (a publish, an edit, an earlier batch). */
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/** What is carried across continue-as-new: where the paging stands and what has been counted. */
+export interface BatchState {
+  readonly settings: AutomationSettings;
+  readonly counts: BatchCounts;
+  /** The next page starts after this post ID; null once the last page is read. */
+  readonly cursor: number | null;
+  /** Posts of the last page read that are not started yet. */
+  readonly queue: readonly BacklogPost[];
+  readonly paused: boolean;
+  /** Runs before this one (continue-as-new count). */
+  readonly runs: number;
+}
+
+export type BatchStatus = 'running' | 'paused' | 'cancelling' | 'cancelled' | 'completed';
+
+export interface BatchProgress extends BatchCounts {
+  readonly status: BatchStatus;
+  readonly inFlight: number;
+  readonly remaining: number;
+  readonly runs: number;
+}
+
+export const batchProgressQuery = defineQuery<BatchProgress>('progress');
+export const pauseBatchSignal = defineSignal('pause');
+export const resumeBatchSignal = defineSignal('resume');
+/** Starts nothing new; the children already running finish (they summarise whole posts or nothing). */
+export const cancelBatchSignal = defineSignal('cancel');
+
+/**
+ * batch.requested → page through the posts that need a summary (the plugin's backlog route, by post ID) and run
+ * enrichPost children with at most `batchConcurrency` in flight. It continues as new every `batchChildrenPerRun`
+ * children (or when Temporal suggests it), after letting the window drain so no child's result is lost.
+ */
+export async function batchEnrich(event: BatchRequested, carried?: BatchState): Promise<BatchProgress> {
+  let counts: BatchCounts = carried?.counts ?? { total: 0, scanned: 0, done: 0, skipped: 0, failed: 0 };
+  let cursor: number | null = carried ? carried.cursor : 0;
+  const queue = [...(carried?.queue ?? [])];
+  let paused = carried?.paused ?? false;
+  let cancelling = false;
+  let inFlight = 0;
+  const runs = carried?.runs ?? 0;
+
+  const progress = (status: BatchStatus): BatchProgress => ({
+    ...counts,
+    status,
+    inFlight,
+    remaining: Math.max(0, counts.total - counts.done - counts.skipped - counts.failed),
+    runs,
+  });
+  setHandler(batchProgressQuery, () => progress(cancelling ? 'cancelling' : paused ? 'paused' : 'running'));
+  setHandler(pauseBatchSignal, () => void (paused = true));
+  setHandler(resumeBatchSignal, () => void (paused = false));
+  setHandler(cancelBatchSignal, () => void (cancelling = true));
+
+  // After the handlers, so a query or a signal that comes during the first activity is already answered.
+  const settings = carried?.settings ?? (await wordpress.readAutomationSettings());
+
+  const count = (outcome: ChildOutcome) => {
+    const key = outcome === 'summarized' ? 'done' : outcome === 'failed' ? 'failed' : 'skipped';
+    counts = { ...counts, [key]: counts[key] + 1 };
+  };
+
+  let startedHere = 0;
+  const pending: Promise<void>[] = [];
+  while (!cancelling) {
+    if (queue.length === 0) {
+      if (cursor === null) break;
+      const page = await wordpress.listSummaryBacklog({ after: cursor, perPage: event.limit });
+      counts = {
+        ...counts,
+        total: page.total,
+        scanned: counts.scanned + page.scanned,
+        skipped: counts.skipped + page.scanned - page.posts.length,
+      };
+      queue.push(...page.posts);
+      cursor = page.next_cursor;
+      continue;
+    }
+    await condition(() => cancelling || (!paused && inFlight < settings.batchConcurrency));
+    if (cancelling) break;
+    if (startedHere >= settings.batchChildrenPerRun || workflowInfo().continueAsNewSuggested) {
+      await condition(() => inFlight === 0);
+      const state: BatchState = { settings, counts, cursor, queue, paused, runs: runs + 1 };
+      return continueAsNew<typeof batchEnrich>(event, state);
+    }
+    const post = queue.shift()!;
+    // A post with no summary is claimed under its publish event's key, so a batch racing that publish's own run
+    // summarises it once; a stale summary under the key of the new content, shared with the debounced edits.
+    const workflowId = post.summarised ? contentRunId(event.site, post.id, post.hash) : post.publish_key;
+    inFlight++;
+    startedHere++;
+    pending.push(
+      runSummaryChild(workflowId, childEvent(event, post.id, event.requested_at))
+        .catch((): ChildOutcome => 'failed')
+        .then((outcome) => {
+          inFlight--;
+          count(outcome);
+        }),
+    );
+  }
+  await Promise.all(pending);
+  return progress(cancelling ? 'cancelled' : 'completed');
+}

@@ -1,0 +1,80 @@
+import { condition, continueAsNew, defineQuery, defineUpdate, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { PostUpdated } from '../src/webhooks/events';
+import { wordpressActivityOptions } from './activity-options';
+import { childEvent, runSummaryChild, type ChildOutcome } from './summary-child';
+import { contentRunId } from './workflow-ids';
+
+const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
+
+/** A run with no edit for this long ends; the next edit starts a fresh one (update-with-start). */
+const IDLE_MS = 24 * 60 * 60 * 1000;
+/** Keys remembered to answer a re-sent event `duplicate`; the plugin re-sends within hours, not after 500 edits. */
+const SEEN_KEYS = 500;
+
+export type EditAnswer = 'accepted' | 'duplicate';
+/** Sent by the receiver with update-with-start, so a re-sent event is answered `duplicate` synchronously. */
+export const postUpdatedUpdate = defineUpdate<EditAnswer, [PostUpdated]>('postUpdated');
+
+export interface DebounceStatus {
+  /** An edit has come that is not summarised yet. */
+  readonly pending: boolean;
+  readonly edits: number;
+  readonly summaries: number;
+  readonly lastOutcome: ChildOutcome | 'unchanged' | 'not_published' | null;
+}
+export const debounceStatusQuery = defineQuery<DebounceStatus>('status');
+
+interface Carried {
+  readonly seenKeys: readonly string[];
+}
+
+/**
+ * post.updated → one long-lived run per post. Each edit marks it dirty; once no edit has come for the quiet
+ * period it fetches the post and summarises the latest content once, as an enrichPost child keyed by that
+ * content (the key a batch uses too), so ten saves within the period cost one LLM call.
+ */
+export async function debouncePostUpdates(first: PostUpdated, carried?: Carried): Promise<DebounceStatus> {
+  const seen = new Set(carried?.seenKeys ?? []);
+  let dirty = false;
+  // An edit not yet summarised (dirty alone drops back to false while the quiet period runs).
+  let unsettled = false;
+  let status: DebounceStatus = { pending: false, edits: 0, summaries: 0, lastOutcome: null };
+
+  setHandler(debounceStatusQuery, () => ({ ...status, pending: unsettled }));
+  setHandler(postUpdatedUpdate, (edit): EditAnswer => {
+    if (seen.has(edit.idempotency_key)) return 'duplicate';
+    seen.add(edit.idempotency_key);
+    if (seen.size > SEEN_KEYS) seen.delete(seen.values().next().value!);
+    dirty = true;
+    unsettled = true;
+    status = { ...status, edits: status.edits + 1 };
+    return 'accepted';
+  });
+
+  const { editQuietMs } = await wordpress.readAutomationSettings();
+  while (await condition(() => dirty, IDLE_MS)) {
+    // Quiet period: every edit inside it starts the wait again.
+    do dirty = false;
+    while (await condition(() => dirty, editQuietMs));
+    const outcome = await summariseLatest(first);
+    status = { ...status, summaries: status.summaries + (outcome === 'summarized' ? 1 : 0), lastOutcome: outcome };
+    unsettled = dirty;
+    if (workflowInfo().continueAsNewSuggested && !dirty) {
+      return continueAsNew<typeof debouncePostUpdates>(first, { seenKeys: [...seen] });
+    }
+  }
+  return status;
+}
+
+async function summariseLatest(first: PostUpdated): Promise<DebounceStatus['lastOutcome']> {
+  const post = await wordpress.fetchPost(first.post_id);
+  if (post.status !== 'publish') return 'not_published';
+  if (post.summaryHash === post.contentHash) return 'unchanged';
+  const outcome = await runSummaryChild(
+    contentRunId(first.site, post.id, post.contentHash),
+    childEvent(first, post.id, first.updated_at),
+  );
+  if (outcome === 'failed') log.warn('the summary of the latest edit failed; its enrichPost run says why', { postId: post.id });
+  return outcome;
+}
