@@ -20,6 +20,8 @@ export interface LlmStub {
   /** The OpenAI base URL to configure (`OPENAI_BASE_URL`). */
   readonly baseURL: string;
   readonly requests: LlmRequest[];
+  /** Hanging requests the client gave up on (closed its connection), e.g. because its call was aborted. */
+  abandoned(): number;
   /** Answers for the next requests, in order; after them the default answers. */
   enqueue(...behaviours: LlmBehaviour[]): void;
   setDefault(behaviour: LlmBehaviour): void;
@@ -36,6 +38,8 @@ export async function startLlmStub(): Promise<LlmStub> {
   let fallback: LlmBehaviour = { kind: 'summary' };
   const requests: LlmRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  let abandoned = 0;
+  let closing = false;
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -53,7 +57,10 @@ export async function startLlmStub(): Promise<LlmStub> {
     switch (behaviour.kind) {
       case 'hang':
         hanging.add(res);
-        res.on('close', () => hanging.delete(res));
+        res.on('close', () => {
+          hanging.delete(res);
+          if (!closing) abandoned += 1;
+        });
         return;
       case 'status': {
         const headers: Record<string, string> = behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {};
@@ -78,11 +85,13 @@ export async function startLlmStub(): Promise<LlmStub> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    abandoned: () => abandoned,
     enqueue: (...behaviours) => queue.push(...behaviours),
     setDefault: (behaviour) => {
       fallback = behaviour;
     },
     close: async () => {
+      closing = true;
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
