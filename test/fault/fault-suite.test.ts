@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
+import { activityRecords } from '../support/activity-history';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
 import { startRelay, type Relay } from '../support/relay';
@@ -96,17 +97,17 @@ describe('fault suite: nothing lost, nothing twice', () => {
 
   async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
     for (const deadline = Date.now() + timeoutMs; !condition(); await sleep(100)) {
-      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; the worker logged:\n${worker?.output().slice(-3000)}`);
     }
   }
 
-  async function restartWorker(how: 'SIGKILL' | 'SIGTERM'): Promise<number | null> {
+  async function restartWorker(how: 'SIGKILL' | 'SIGTERM', env = workerEnv): Promise<number | null> {
     const code = how === 'SIGKILL' ? (await worker!.kill(), null) : await worker!.stop();
-    worker = await spawnWorker(workerEnv);
+    worker = await spawnWorker(env);
     return code;
   }
 
-  it('every accepted key has one Completed run and every post one summary, through kills and outages', async (t) => {
+  it('every accepted key has one Completed run and every post one summary, through kills and outages', { timeout: 480_000 }, async (t) => {
     const startedAt = Date.now();
     const postIds = await publishPosts(EVENTS);
     const events = postIds.map((postId, i) =>
@@ -213,5 +214,27 @@ describe('fault suite: nothing lost, nothing twice', () => {
         `${faults.length} faults: ${faults.join('; ')}; lost ${lost.length}, duplicated ${twice.length}, ` +
         `${llm.requests.length} LLM requests, ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
     );
+  });
+
+  it('SIGTERM hands an attempt in flight back: its LLM call is aborted at the grace time and the next worker finishes', { timeout: 240_000 }, async (t) => {
+    // A client timeout far beyond the grace time: only the cancellation can end the hung call early.
+    await restartWorker('SIGKILL', { ...workerEnv, OPENAI_TIMEOUT_MS: '50000', WORKER_SHUTDOWN_GRACE_MS: '1000' });
+    const [pageId] = await publishPosts(1); // the first of a batch is a page
+    const event = sampleEvent('post.published', { post_id: pageId, rest_base: 'pages' });
+    llm.enqueue({ kind: 'hang' });
+    const asked = llm.requests.length;
+    const abandoned = llm.abandoned();
+    await deliver(event);
+    await until('the hung LLM call', () => llm.requests.length > asked);
+
+    assert.equal(await restartWorker('SIGTERM'), 0, 'the worker exits cleanly');
+    assert.equal(llm.abandoned(), abandoned + 1, 'the hung call was aborted, not left open');
+    const handle = relay.client.workflow.getHandle(event.idempotency_key);
+    assert.equal(((await handle.result()) as { outcome: string }).outcome, 'summarized');
+    const { activities } = await activityRecords(handle);
+    const summarize = activities.find((a) => a.type === 'summarizePost')!;
+    assert.equal(summarize.lastAttempt, 2);
+    assert.doesNotMatch(summarize.lastFailure ?? '', /timed out|timeout/i, 'handed back, not timed out');
+    t.diagnostic(`first attempt ended with: ${summarize.lastFailure}`);
   });
 });

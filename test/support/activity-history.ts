@@ -13,7 +13,9 @@ export interface ActivityRecord {
 }
 
 /** Every activity of a run, from its history (Temporal records the last started attempt of each). */
-export async function activityRecords(handle: WorkflowHandle): Promise<{ startedAtMs: number; activities: ActivityRecord[] }> {
+export async function activityRecords(
+  handle: WorkflowHandle,
+): Promise<{ startedAtMs: number; lastEventAtMs: number; activities: ActivityRecord[] }> {
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
   const byScheduledId = new Map<string, ActivityRecord>();
@@ -40,5 +42,9 @@ export async function activityRecords(handle: WorkflowHandle): Promise<{ started
       });
     }
   }
-  return { startedAtMs: tsToMs(events[0]?.eventTime), activities: [...byScheduledId.values()] };
+  return {
+    startedAtMs: tsToMs(events[0]?.eventTime),
+    lastEventAtMs: tsToMs(events.at(-1)?.eventTime),
+    activities: [...byScheduledId.values()],
+  };
 }

@@ -26,6 +26,8 @@ export interface LlmStub {
   readonly requests: LlmRequest[];
   /** The most chat-completion requests that were being answered at the same moment. */
   readonly peakConcurrent: number;
+  /** Hanging requests the client gave up on (closed its connection), e.g. because its call was aborted. */
+  abandoned(): number;
   /** Answers for the next requests, in order; after them the default answers. */
   enqueue(...behaviours: LlmBehaviour[]): void;
   setDefault(behaviour: LlmBehaviour): void;
@@ -44,6 +46,8 @@ export async function startLlmStub(): Promise<LlmStub> {
   const hanging = new Set<ServerResponse>();
   let concurrent = 0;
   let peakConcurrent = 0;
+  let abandoned = 0;
+  let closing = false;
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -63,7 +67,10 @@ export async function startLlmStub(): Promise<LlmStub> {
     switch (behaviour.kind) {
       case 'hang':
         hanging.add(res);
-        res.on('close', () => hanging.delete(res));
+        res.on('close', () => {
+          hanging.delete(res);
+          if (!closing) abandoned += 1;
+        });
         return;
       case 'status': {
         const headers: Record<string, string> = behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {};
@@ -99,11 +106,13 @@ export async function startLlmStub(): Promise<LlmStub> {
     get peakConcurrent() {
       return peakConcurrent;
     },
+    abandoned: () => abandoned,
     enqueue: (...behaviours) => queue.push(...behaviours),
     setDefault: (behaviour) => {
       fallback = behaviour;
     },
     close: async () => {
+      closing = true;
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
