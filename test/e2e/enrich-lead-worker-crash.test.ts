@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { enrichLead } from '../../workflows';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
-import { startRelay, TEST_PAYLOAD_KEYS, type Relay } from '../support/relay';
+import { startRelay, type Relay } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
-
-const ROOT = join(__dirname, '..', '..');
+import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 
 /**
  * The case an Idempotency-Key exists for: the CRM stored the lead, and the worker died before the activity
@@ -23,7 +19,7 @@ describe('enrichLead when the worker dies between the CRM storing the lead and t
   let llm: LlmStub;
   let crm: CrmStub;
   let relay: Relay;
-  const workers: ChildProcess[] = [];
+  const workers: WorkerProcess[] = [];
 
   before(async () => {
     [temporal, llm, crm] = await Promise.all([startTestTemporal(), startLlmStub(), startCrmStub()]);
@@ -31,41 +27,32 @@ describe('enrichLead when the worker dies between the CRM storing the lead and t
     relay = await startRelay({ temporal, worker: false });
   });
   after(async () => {
-    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    await Promise.all(workers.map((worker) => worker.kill()));
     await relay?.stop();
     await Promise.all([llm?.close(), crm?.close(), temporal?.stop()]);
   });
 
   /** `src/worker.ts` as its own process, as in production, on the relay's task queue. */
-  function spawnWorker(): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/worker.ts')], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        TEMPORAL_ADDRESS: temporal.address,
-        TEMPORAL_TASK_QUEUE: relay.taskQueue,
-        PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
-        OPENAI_API_KEY: 'sk-test',
-        OPENAI_BASE_URL: llm.baseURL,
-        CRM_WEBHOOK_URL: crm.url,
-        CRM_WEBHOOK_SECRET: crm.secret,
-        LOG_LEVEL: 'silent',
-      },
-      stdio: 'ignore',
+  async function startWorker(): Promise<WorkerProcess> {
+    const worker = await spawnWorker({
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: relay.taskQueue,
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: llm.baseURL,
+      CRM_WEBHOOK_URL: crm.url,
+      CRM_WEBHOOK_SECRET: crm.secret,
     });
-    workers.push(child);
-    return child;
+    workers.push(worker);
+    return worker;
   }
 
   it('the retry on another worker carries the same Idempotency-Key, and the CRM keeps one record', async () => {
-    const first = spawnWorker();
+    const first = await startWorker();
     crm.enqueue({
       kind: 'record-then',
       then: async () => {
-        first.kill('SIGKILL');
-        await once(first, 'exit');
-        spawnWorker();
+        await first.kill();
+        void startWorker();
       },
     });
     const event = sampleEvent('lead.submitted', { fields: { email: 'crash@example.org', message: 'Demo?' } });
@@ -73,7 +60,7 @@ describe('enrichLead when the worker dies between the CRM storing the lead and t
     const handle = relay.client.workflow.getHandle<typeof enrichLead>(String(event.idempotency_key));
     const result = await handle.result();
 
-    assert.equal(first.signalCode, 'SIGKILL', 'the first worker was killed mid-activity');
+    assert.equal(first.child.signalCode, 'SIGKILL', 'the first worker was killed mid-activity');
     const key = `crm:${event.idempotency_key}`;
     const requests = crm.requests.filter((r) => r.webhookId === key);
     assert.equal(requests.length, 2, 'delivered twice: once before the crash, once by the retry');
