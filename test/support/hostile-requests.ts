@@ -14,6 +14,8 @@ export const HOSTILE_ENV = {
   // finish needs (at most 3 gaps of 20 ms), so a loaded machine does not turn its 202 into a 408.
   HEADERS_TIMEOUT_MS: '1500',
   BODY_TIMEOUT_MS: '1500',
+  // A start that is merely slow on a loaded machine is not an outage: only a real one may answer 503 here.
+  TEMPORAL_START_TIMEOUT_MS: '30000',
 } as const;
 const MAX_BODY = Number(HOSTILE_ENV.MAX_BODY_BYTES);
 
