@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
+import { rawTextBound } from '../../src/webhooks/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { captureLog, type CapturedLog } from '../support/captured-log';
 import { head, rawRequest } from '../support/raw-http';
@@ -33,8 +34,9 @@ describe('hostile HTTP against the receiver', () => {
       WP_RELAY_SECRET: TEST_SECRET,
       TEMPORAL_ADDRESS: temporal.address,
       MAX_IN_FLIGHT_STARTS: '2',
-      HEADERS_TIMEOUT_MS: '700',
-      BODY_TIMEOUT_MS: '700',
+      // Short enough for the slow-sender tests, long enough that a loaded machine reads a 160 KB body in time.
+      HEADERS_TIMEOUT_MS: '2500',
+      BODY_TIMEOUT_MS: '2500',
     });
     log = captureLog('debug');
     receiver = await startReceiver({ config, client: new Client({ connection }), logger: log.logger, port: 0 });
@@ -98,6 +100,33 @@ describe('hostile HTTP against the receiver', () => {
     assert.deepEqual(real.map((a) => a.status), [202, 202]);
     const slowAnswers = await Promise.all(slow);
     assert.deepEqual([...new Set(slowAnswers.map((a) => a.status))], [408]);
+  });
+
+  it("HTML built to make a parser backtrack is stripped at its raw bound, refused past it, and /healthz is answered beside it", async () => {
+    const worstTitle = '<!--'.repeat(rawTextBound(1000) / 4 - 1);
+    const worstComment = '<!--'.repeat(Math.floor(rawTextBound(20_000) / 4) - 1);
+    const events = [
+      ...Array.from({ length: 4 }, () => sampleEvent('post.published', { title: worstTitle })),
+      ...Array.from({ length: 4 }, () => sampleEvent('comment.created', { content: worstComment })),
+      sampleEvent('post.published', { title: '<!--'.repeat(60_000) }), // the issue's event
+    ];
+    // The webhooks one after another (this receiver allows two starts in flight), /healthz polled beside them.
+    let sending = true;
+    const health: number[] = [];
+    const polling = (async () => {
+      while (sending) health.push((await fetch(`${receiver.url}/healthz`)).status);
+    })();
+    const answers = [];
+    for (const event of events) answers.push(await sendWebhook(receiver.url, event));
+    sending = false;
+    await polling;
+    // All markup and no text: a valid (empty) title, accepted; the comment parses, then waits for its workflow.
+    assert.deepEqual(answers.slice(0, 4).map((a) => a.status), [202, 202, 202, 202]);
+    assert.deepEqual(answers.slice(4, 8).map((a) => a.body.error), Array(4).fill('unsupported_event'));
+    assert.equal(answers[8]?.status, 400);
+    assert.match(String(answers[8]?.body.reason), /title: must be at most \d+ characters before HTML is stripped/);
+    assert.ok(health.length > 0);
+    assert.deepEqual([...new Set(health)], [200]);
   });
 
   it('counts what Node refused in /metrics by parser code', async () => {
