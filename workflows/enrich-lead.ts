@@ -2,10 +2,7 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { LeadSubmitted } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
-
-// Normalising and the CRM are short HTTP-or-less steps with the same budget as the WordPress calls.
-const service = proxyActivities<Activities>(wordpressActivityOptions);
-const llm = proxyActivities<Activities>(llmActivityOptions);
+import { withRunGiveUp } from './run-give-up';
 
 export interface EnrichLeadResult {
   readonly outcome: 'delivered' | 'already_delivered';
@@ -26,6 +23,9 @@ export function crmIdempotencyKey(eventKey: string): string {
  * data travels encrypted in the history (the payload codec); the result holds no personal data.
  */
 export async function enrichLead(event: LeadSubmitted): Promise<EnrichLeadResult> {
+  // Normalising and the CRM are short HTTP-or-less steps with the same budget as the WordPress calls.
+  const service = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
+  const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
   const lead = await service.normalizeLead(event);
   const score = await llm.scoreLead(lead);
   const { workflowId, runId } = workflowInfo();

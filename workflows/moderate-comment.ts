@@ -4,9 +4,7 @@ import type { ApplyVerdictResult, CommentStatus, StoredVerdict } from '../activi
 import type { ModerationAction } from '../activities/moderation-policy';
 import type { CommentCreated } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
-
-const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
-const llm = proxyActivities<Activities>(llmActivityOptions);
+import { withRunGiveUp } from './run-give-up';
 
 export type ModerateCommentResult =
   | { readonly outcome: 'gone'; readonly commentId: number }
@@ -31,6 +29,8 @@ function statusFor(action: ModerationAction, wordpressStatus: CommentCreated['st
  * workflow ID already stored (a reset run) is reused rather than asked for again.
  */
 export async function moderateComment(event: CommentCreated): Promise<ModerateCommentResult> {
+  const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
+  const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
   const commentId = event.comment_id;
   const comment = await wordpress.fetchComment(commentId);
   if (!comment) return { outcome: 'gone', commentId };
