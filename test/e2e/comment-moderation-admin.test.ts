@@ -6,6 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
 import { createActivities } from '../../activities';
 import type { ApplyVerdictInput } from '../../activities/comments';
+import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
 import { commentCreatedSchema } from '../../src/webhooks/events';
 import { launchChromium, type TestBrowser } from '../support/browser';
 import { commentRows, commentState, commentViaRest, createCommenter, historyLine, moderation, prepareCommentSite } from '../support/comments';
@@ -162,6 +163,8 @@ describe('comment moderation: hold, fallback, moderators and the Comments screen
       connection,
       taskQueue,
       workflowBundle: await workflowBundle(),
+      // The relay's client encrypts what it starts; this worker reads it with the same keys.
+      dataConverter: dataConverterOf(resolvePayloadCodec(relay.config).codec),
       activities: {
         ...real,
         async applyCommentVerdict(input: ApplyVerdictInput) {
