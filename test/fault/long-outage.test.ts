@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { RetryState } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { resolvePayloadCodec } from '../../src/codec/data-converter';
 import { loadConfig } from '../../src/config';
 import { installRuntime } from '../../src/temporal/runtime';
 import { createRelayWorker, type RelayWorker } from '../../src/temporal/worker';
@@ -13,7 +14,7 @@ import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
 import { activityRecords } from '../support/activity-history';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
-import { workflowBundle } from '../support/relay';
+import { TEST_PAYLOAD_KEYS, workflowBundle } from '../support/relay';
 import { startTimeSkipping } from '../support/time-skipping';
 import { startWordPress, type WordPress } from '../support/wordpress';
 
@@ -37,12 +38,14 @@ describe('outages of hours, on the time-skipping test server', () => {
   before(async () => {
     installRuntime('ERROR');
     // One after the other: a JVM starting beside WordPress's set-up can miss the SDK's start-up deadline.
-    env = await startTimeSkipping();
+    const { codec } = resolvePayloadCodec(loadConfig({ PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS }));
+    env = await startTimeSkipping(codec);
     llm = await startLlmStub();
     wp = await startWordPress();
     wpProxy = await startOutageProxy(wp.baseUrl);
     const config = loadConfig({
       TEMPORAL_ADDRESS: env.address,
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
       TEMPORAL_TASK_QUEUE: taskQueue,
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: llm.baseURL,
@@ -53,7 +56,7 @@ describe('outages of hours, on the time-skipping test server', () => {
       WP_TIMEOUT_MS: '2000',
       LOG_LEVEL: 'silent',
     });
-    relayWorker = await createRelayWorker({ config, address: env.address, workflowBundle: await workflowBundle() });
+    relayWorker = await createRelayWorker({ config, address: env.address, workflowBundle: await workflowBundle(), codec });
     running = relayWorker.worker.run();
   });
 
