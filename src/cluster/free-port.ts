@@ -12,6 +12,11 @@ function tryListen(port: number): Promise<number | undefined> {
   });
 }
 
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+export async function isFree(port: number): Promise<boolean> {
+  return (await tryListen(port)) === port;
+}
+
 /** A port free right now on 127.0.0.1 (the OS picks it), so parallel test runs never collide. */
 export async function freePort(): Promise<number> {
   const port = await tryListen(0);
