@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freeLowPort, freePort, isFree } from './free-port';
+import { freeLowPort, isFree } from './free-port';
 import { registerNamespace, waitUntilUsable } from './namespace';
 import { startPostgres, type Postgres } from './postgres';
 import { setUpSchemas } from './schema';
@@ -59,21 +59,22 @@ async function portsFor(dir: string): Promise<{ ports: ClusterPorts; postgres: n
     const all = [saved.postgres, saved.ports.frontendHttp, ...Object.values(saved.ports.services).flatMap((s) => [s.grpc, s.membership])];
     if ((await Promise.all(all.map(isFree))).every(Boolean)) return saved;
   }
-  const fresh = { ports: await allocatePorts(), postgres: await freePort() };
+  const fresh = await allocatePorts();
   writeFileSync(file, `${JSON.stringify(fresh)}\n`);
   return fresh;
 }
 
-/** Free ports for every service's gRPC and membership listener and the frontend's HTTP API. */
-async function allocatePorts(): Promise<ClusterPorts> {
+/** Ports for every service's gRPC and membership listener, the frontend's HTTP API and PostgreSQL, all distinct. */
+async function allocatePorts(): Promise<{ ports: ClusterPorts; postgres: number }> {
   const taken = new Set<number>();
+  const next = async () => {
+    const port = await freeLowPort(taken);
+    taken.add(port);
+    return port;
+  };
   const services = {} as Record<ServiceName, { grpc: number; membership: number }>;
-  for (const service of SERVICES) {
-    const membership = await freeLowPort(taken);
-    taken.add(membership);
-    services[service] = { grpc: await freePort(), membership };
-  }
-  return { services, frontendHttp: await freePort() };
+  for (const service of SERVICES) services[service] = { grpc: await next(), membership: await next() };
+  return { ports: { services, frontendHttp: await next() }, postgres: await next() };
 }
 
 /**
