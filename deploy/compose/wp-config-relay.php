@@ -5,9 +5,8 @@
  */
 
 // Application Passwords (the worker's login) are offered only over HTTPS or in a "local" environment, and the
-// compose site is plain http on localhost. Behind TLS, set the container's WP_ENVIRONMENT_TYPE=production:
-// WordPress reads that variable before this constant.
-define( 'WP_ENVIRONMENT_TYPE', 'local' );
+// compose site is plain http on localhost. Behind TLS, give the containers WP_ENVIRONMENT_TYPE=production.
+define( 'WP_ENVIRONMENT_TYPE', getenv( 'WP_ENVIRONMENT_TYPE' ) ?: 'local' );
 
 // WP-Cron's own trigger is a loopback request to the site's URL, http://localhost:8081, which inside the container
 // reaches nothing: the plugin's retries would never run. The wordpress-cron service calls wp-cron.php instead.
