@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './cli';
@@ -63,4 +64,18 @@ export async function kubernetesValidatePath(): Promise<string> {
       timeout: INSTALL_TIMEOUT_MS,
     }),
   );
+}
+
+/** KEDA's module (its CRDs and scalers' sources) from the Go module proxy, for checking the worker's ScaledObject. */
+export const KEDA_VERSION = 'v2.18.3';
+
+export async function kedaModuleDir(): Promise<string> {
+  // Outside any module, so no go.mod is touched; the module cache keeps it for the next run.
+  const { stdout } = await exec('go', ['mod', 'download', '-json', `github.com/kedacore/keda/v2@${KEDA_VERSION}`], {
+    cwd: tmpdir(),
+    env: { ...process.env, GOTOOLCHAIN: GO_TOOLCHAIN, GOFLAGS: '' },
+    timeout: INSTALL_TIMEOUT_MS,
+    maxBuffer: 16 << 20,
+  });
+  return (JSON.parse(stdout) as { Dir: string }).Dir;
 }
