@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -9,6 +9,12 @@ import { temporal as proto } from '@temporalio/proto';
 import { CONFIG_VARIABLES, loadConfig, requireWebhookSecrets } from '../../src/config';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { startPostgres, type Postgres } from '../../src/cluster/postgres';
+import { DATABASES } from '../../src/cluster/schema';
+import { resolveServerBinaries, TEMPORAL_SERVER_MODULE, TEMPORAL_SERVER_VERSION } from '../../src/cluster/server-binaries';
+import { dynamicConfigFile } from '../../src/cluster/server-config';
+import { NUM_HISTORY_SHARDS, POSTGRES_SETTINGS, SQL_POOLS } from '../../src/cluster/tuning';
+import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { ROOT, runCommand } from './helpers/cli';
 import { renderCompose as render, serviceEnvironment, type ComposeProject as Project, type ComposeService as Service } from './helpers/compose';
@@ -19,7 +25,7 @@ const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const RELAY_SERVICES = ['receiver', 'worker'] as const;
 /** Services that do their work and exit; everything else runs until stopped. */
 const ONE_OFFS = ['temporal-schema', 'temporal-setup', 'relay-setup'];
-const TEMPORAL_VERSION = '1.32.2';
+const TEMPORAL_VERSION = TEMPORAL_SERVER_VERSION;
 
 const env = (s: Service) => serviceEnvironment({ services: { s } }, 's');
 
@@ -58,6 +64,22 @@ describe('docker-compose.yml, rendered by Compose\'s own loader', () => {
     const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]!);
     assert.ok(froms.length >= 2, 'a multi-stage build');
     for (const image of froms) assert.ok(pinned(image), `Dockerfile: ${image} is not pinned to a version`);
+  });
+
+  test('Temporal is configured as the cluster harness proves it: shards, pools, PostgreSQL settings, dynamic config', () => {
+    const temporal = env(service('temporal'));
+    assert.equal(temporal.NUM_HISTORY_SHARDS, String(NUM_HISTORY_SHARDS));
+    assert.deepEqual(
+      [temporal.SQL_MAX_CONNS, temporal.SQL_MAX_IDLE_CONNS, temporal.SQL_VIS_MAX_CONNS, temporal.SQL_VIS_MAX_IDLE_CONNS].map(Number),
+      [SQL_POOLS.default.maxConns, SQL_POOLS.default.maxIdleConns, SQL_POOLS.visibility.maxConns, SQL_POOLS.visibility.maxIdleConns],
+    );
+    const mount = service('temporal').volumes?.find((v) => v.target === temporal.DYNAMIC_CONFIG_FILE_PATH);
+    assert.equal(mount?.source, dynamicConfigFile(), 'the server loads the harness\'s dynamic config file');
+    assert.ok(mount.read_only && existsSync(mount.source));
+    const command = service('postgresql').command ?? [];
+    const settings = Object.fromEntries(command.flatMap((arg, i) => (command[i - 1] === '-c' ? [arg.split('=') as [string, string]] : [])));
+    assert.deepEqual(settings, POSTGRES_SETTINGS, 'PostgreSQL runs with the harness\'s (durable) settings');
+    assert.ok(!Object.keys(settings).some((k) => ['fsync', 'synchronous_commit'].includes(k)), 'durability left on');
   });
 
   test('nothing needs tctl, which admin-tools images after 1.29 no longer carry', () => {
@@ -258,5 +280,48 @@ describe('deploy/compose/temporal-setup.sh, run against a real Temporal with the
     const out = await runSetup({ TEMPORAL_SEARCH_ATTRIBUTES: 'WpPostId=Keyword', TEMPORAL_SETUP_ATTEMPTS: '1000' });
     assert.notEqual(out.code, 0, 'the conflict is not hidden');
     assert.match(out.stderr, /WpPostId/);
+  });
+});
+
+describe('deploy/compose/temporal-schema.sh, run against the harness\'s PostgreSQL with its sql tool', () => {
+  let postgres: Postgres;
+  let dir: string;
+  before(async () => {
+    compose ??= await render();
+    dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-compose-schema-'));
+    postgres = await startPostgres({ dir, port: await freePort() });
+  });
+  after(async () => {
+    await postgres?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('brings both databases to the server version\'s schema, and runs again without error or change', async () => {
+    const { sql } = await resolveServerBinaries(process.env.TEMPORAL_SERVER_BIN_DIR || undefined);
+    const gomodcache = (await runCommand('go', ['env', 'GOMODCACHE'])).stdout.trim();
+    // The files the admin-tools image carries in /etc/temporal/schema, as the server module ships them.
+    const schemaDir = join(gomodcache, `${TEMPORAL_SERVER_MODULE}@v${TEMPORAL_SERVER_VERSION}`, 'schema/postgresql/v12');
+    assert.equal(env(service('temporal-schema')).TEMPORAL_SCHEMA_DIR, '/etc/temporal/schema/postgresql/v12');
+    const latest = (store: string) =>
+      readdirSync(join(schemaDir, store, 'versioned'))
+        .map((v) => v.replace(/^v/, ''))
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+        .at(-1);
+    for (const run of [1, 2]) {
+      const out = await runCommand('sh', [join(ROOT, 'deploy/compose/temporal-schema.sh')], {
+        ...env(service('temporal-schema')),
+        SQL_HOST: '127.0.0.1',
+        SQL_PORT: String(postgres.port),
+        SQL_USER: postgres.user,
+        SQL_PASSWORD: postgres.password,
+        TEMPORAL_SCHEMA_DIR: schemaDir,
+        TEMPORAL_SQL_TOOL: sql,
+      });
+      assert.equal(out.code, 0, `run ${run}: ${out.stdout}${out.stderr}`);
+    }
+    for (const [store, database] of Object.entries(DATABASES)) {
+      const version = (await postgres.query('SELECT curr_version FROM schema_version', database)).trim();
+      assert.equal(version, latest(store === 'default' ? 'temporal' : 'visibility'), `${database} is at the latest schema`);
+    }
   });
 });

@@ -8,6 +8,10 @@ import { promisify } from 'node:util';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig, requireWebhookSecrets } from '../../src/config';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';
+import { DATABASES } from '../../src/cluster/schema';
+import { TEMPORAL_SERVER_VERSION } from '../../src/cluster/server-binaries';
+import { dynamicConfigFile } from '../../src/cluster/server-config';
+import { NUM_HISTORY_SHARDS, SQL_POOLS } from '../../src/cluster/tuning';
 import { ROOT } from './helpers/cli';
 import { renderCompose, serviceEnvironment } from './helpers/compose';
 import { kedaModuleDir, kubernetesValidatePath } from './helpers/deploy-tools';
@@ -197,6 +201,33 @@ describe('deploy/kubernetes, against the relay\'s own configuration', () => {
     const env = Object.fromEntries((c.env ?? []).map((v) => [v.name, v.value ?? configMap[v.valueFrom!.configMapKeyRef!.key]]));
     for (const name of ['TEMPORAL_RETENTION_DAYS', 'TEMPORAL_SEARCH_ATTRIBUTES']) assert.equal(env[name], composeEnv[name], name);
     assert.equal(env.TEMPORAL_ADDRESS, configMap.TEMPORAL_ADDRESS);
+  });
+
+  test('temporal-values.yaml gives Temporal\'s Helm chart the harness\'s version, shards, pools and dynamic config', async () => {
+    interface Store { sql: { pluginName: string; databaseName: string; maxConns: number; maxIdleConns: number; maxConnLifetime: string } }
+    const values = parseYaml(readFileSync(join(DIR, 'temporal-values.yaml'), 'utf8')) as {
+      server: {
+        image: { tag: string };
+        dynamicConfig: unknown;
+        config: { persistence: { numHistoryShards: number; datastores: { default: Store; visibility: Store } }; namespaces: { create: boolean; namespace: { name: string; retention: string }[] } };
+      };
+      admintools: { image: { tag: string } };
+    };
+    assert.equal(String(values.server.image.tag), TEMPORAL_SERVER_VERSION);
+    assert.equal(String(values.admintools.image.tag), TEMPORAL_SERVER_VERSION);
+    const { persistence, namespaces } = values.server.config;
+    assert.equal(persistence.numHistoryShards, NUM_HISTORY_SHARDS);
+    for (const [store, pool] of Object.entries(SQL_POOLS) as [keyof typeof SQL_POOLS, (typeof SQL_POOLS)[keyof typeof SQL_POOLS]][]) {
+      const { sql } = persistence.datastores[store];
+      assert.equal(sql.pluginName, 'postgres12');
+      assert.equal(sql.databaseName, DATABASES[store]);
+      assert.deepEqual({ maxConns: sql.maxConns, maxIdleConns: sql.maxIdleConns, maxConnLifetime: sql.maxConnLifetime }, pool, store);
+    }
+    assert.deepEqual(values.server.dynamicConfig, parseYaml(readFileSync(dynamicConfigFile(), 'utf8')), 'the harness\'s dynamic config, key for key');
+    const retentionDays = serviceEnvironment(await renderCompose(), 'temporal-setup').TEMPORAL_RETENTION_DAYS;
+    assert.ok(namespaces.create);
+    assert.deepEqual(namespaces.namespace, [{ name: configMap.TEMPORAL_NAMESPACE, retention: `${retentionDays}d` }]);
+    assert.equal(configMap.TEMPORAL_ADDRESS!.split('.')[0], 'temporal-frontend', 'the chart\'s frontend Service for release "temporal"');
   });
 
   test('kustomization.yaml applies every manifest but the example Secret', () => {
