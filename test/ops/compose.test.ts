@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -16,7 +18,7 @@ import { dynamicConfigFile } from '../../src/cluster/server-config';
 import { NUM_HISTORY_SHARDS, POSTGRES_SETTINGS, SQL_POOLS } from '../../src/cluster/tuning';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
-import { ROOT, runCommand } from './helpers/cli';
+import { eventually, ROOT, runCommand } from './helpers/cli';
 import { renderCompose as render, serviceEnvironment, type ComposeProject as Project, type ComposeService as Service } from './helpers/compose';
 
 const raw = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -272,6 +274,26 @@ describe('deploy/compose/temporal-setup.sh, run against a real Temporal with the
     const types = { Keyword: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Int: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT };
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
       assert.equal(customAttributes?.[name], types[type], `${name} is a ${type}`);
+    }
+  });
+
+  test('the worker\'s healthcheck fails without a worker and passes once a real worker polls', async () => {
+    const [kind, program, flag, script] = service('worker').healthcheck!.test;
+    assert.deepEqual([kind, program, flag], ['CMD', 'node', '-e']);
+    const address = `127.0.0.1:${await freePort()}`;
+    const probe = () => runCommand(process.execPath, ['-e', script!.replace('127.0.0.1:9464', address)]);
+    assert.equal((await probe()).code, 1, 'unhealthy while nothing serves the metrics');
+    const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/worker.ts')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TEMPORAL_ADDRESS: temporal.address, PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS, WORKER_METRICS_ADDRESS: address },
+      stdio: 'ignore',
+    });
+    try {
+      await eventually(async () => (assert.equal(worker.exitCode, null, 'the worker runs'), (await probe()).code === 0 ? true : undefined), 'a healthy worker', 90_000);
+    } finally {
+      const exited = once(worker, 'exit');
+      worker.kill('SIGTERM');
+      await exited;
     }
   });
 
