@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../workflows/activity-options';
@@ -128,7 +129,16 @@ const envSchema = z.object({
   // memo when it starts, so a change applies to runs started after it and the Web UI shows each run's own.
   ACTIVITY_GIVE_UP_AFTER: giveUpDuration,
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+
+  // Secrets as files (Docker and Kubernetes secrets, docker-compose.yml's relay-setup): the path of a file holding
+  // the value, read once at start-up by loadConfig. Set the variable or its _FILE, not both.
+  WP_RELAY_SECRET_FILE: optionalString,
+  PAYLOAD_ENCRYPTION_KEYS_FILE: optionalString,
+  WP_APP_PASSWORD_FILE: optionalString,
 });
+
+/** The variables that may come from a file named by `<NAME>_FILE`. */
+const FILE_VARIABLES = ['WP_RELAY_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'WP_APP_PASSWORD'] as const;
 
 /** Every environment variable the relay reads; deployment files are checked against it. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
@@ -287,11 +297,34 @@ export class ConfigError extends Error {
 
 /** Parses the environment once. The only reader of process.env in the project. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-    );
-  }
+  const { values, problems } = readFileVariables(env);
+  const parsed = configSchema.safeParse(values);
+  const all = [
+    ...problems,
+    ...(parsed.error?.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`) ?? []),
+  ];
+  if (all.length > 0 || !parsed.success) throw new ConfigError(all);
   return Object.freeze(parsed.data);
+}
+
+/** The environment with each `<NAME>_FILE` read into `<NAME>`; the trailing newline an editor adds is dropped. */
+function readFileVariables(env: NodeJS.ProcessEnv): { values: NodeJS.ProcessEnv; problems: string[] } {
+  const values = { ...env };
+  const problems: string[] = [];
+  for (const name of FILE_VARIABLES) {
+    const path = env[`${name}_FILE`]?.trim();
+    if (!path) continue;
+    if (env[name]?.trim()) {
+      problems.push(`${name}_FILE: ${name} is set too; set one of them`);
+      continue;
+    }
+    try {
+      values[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      continue;
+    }
+    if (!values[name]?.trim()) problems.push(`${name}_FILE: ${path} is empty`);
+  }
+  return { values, problems };
 }

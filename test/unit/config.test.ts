@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, requireWebhookSecrets } from '../../src/config';
 
@@ -64,6 +67,37 @@ describe('configuration', () => {
   it('never quotes a secret in its error', () => {
     const message = problems({ WP_RELAY_SECRET: 'tooshort' }).join();
     assert.doesNotMatch(message, /tooshort/);
+  });
+
+  it('reads secrets from the files their _FILE variables name, and names the file that is missing or empty', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-config-'));
+    try {
+      writeFileSync(join(dir, 'webhook-secret'), 'file-secret-0123456789\n');
+      writeFileSync(join(dir, 'app-password'), 'abcd efgh ijkl mnop qrst uvwx');
+      writeFileSync(join(dir, 'empty'), '\n');
+      const config = loadConfig({
+        TEMPORAL_ADDRESS: 'temporal:7233',
+        WP_RELAY_SECRET_FILE: join(dir, 'webhook-secret'),
+        WP_APP_PASSWORD_FILE: join(dir, 'app-password'),
+      });
+      assert.equal(config.webhook.secrets.length, 1);
+      assert.doesNotThrow(() => requireWebhookSecrets(config));
+      assert.equal(config.wordpress.appPassword, 'abcd efgh ijkl mnop qrst uvwx');
+
+      const found = problems({
+        WP_RELAY_SECRET_FILE: join(dir, 'missing'),
+        WP_APP_PASSWORD_FILE: join(dir, 'empty'),
+        PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+        PAYLOAD_ENCRYPTION_KEYS_FILE: join(dir, 'webhook-secret'),
+      });
+      assert.equal(found.length, 3, found.join('\n'));
+      assert.match(found.join('\n'), /WP_RELAY_SECRET_FILE: cannot read .*missing \(ENOENT\)/);
+      assert.match(found.join('\n'), /WP_APP_PASSWORD_FILE: .*empty is empty/);
+      assert.match(found.join('\n'), /PAYLOAD_ENCRYPTION_KEYS_FILE: PAYLOAD_ENCRYPTION_KEYS is set too/);
+      assert.doesNotMatch(found.join('\n'), /file-secret/, 'a file\'s content is never quoted');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('strips a trailing slash from WP_BASE_URL so paths join cleanly', () => {

@@ -11,7 +11,12 @@ import type { ConfigValue } from './types';
  * wp-config.php and wp-content. Not symlinks: WordPress looks for wp-config.php beside the real path of
  * wp-load.php, which would be Debian's own.
  */
-export async function buildSiteRoot(dir: string, socket: string, constants: Readonly<Record<string, ConfigValue>>): Promise<void> {
+export async function buildSiteRoot(
+  dir: string,
+  socket: string,
+  constants: Readonly<Record<string, ConfigValue>>,
+  configExtra = '',
+): Promise<void> {
   const site = join(dir, 'site');
   await mkdir(site);
   const skip = new Set(['wp-config.php', 'wp-config-sample.php', 'wp-content', '.htaccess']);
@@ -30,11 +35,11 @@ export async function buildSiteRoot(dir: string, socket: string, constants: Read
   await symlink(join(WORDPRESS_DIR, 'wp-content/themes'), join(content, 'themes'));
   await symlink(PLUGIN_DIR, join(content, 'plugins/wp-ai-relay'));
   await writeFile(join(content, 'mu-plugins/test-harness.php'), MU_PLUGIN);
-  await writeFile(join(site, 'wp-config.php'), wpConfig(dir, socket, constants));
+  await writeFile(join(site, 'wp-config.php'), wpConfig(dir, socket, constants, configExtra));
   await writeFile(join(dir, 'router.php'), ROUTER);
 }
 
-function wpConfig(dir: string, socket: string, extra: Readonly<Record<string, ConfigValue>>): string {
+function wpConfig(dir: string, socket: string, extra: Readonly<Record<string, ConfigValue>>, configExtra: string): string {
   const constants: Record<string, ConfigValue> = {
     DB_NAME,
     DB_USER: 'root',
@@ -57,8 +62,9 @@ function wpConfig(dir: string, socket: string, extra: Readonly<Record<string, Co
     constants[`${name}_KEY`] ??= randomBytes(32).toString('hex');
     constants[`${name}_SALT`] ??= randomBytes(32).toString('hex');
   }
-  const lines = Object.entries(constants).map(([name, value]) => `define(${phpString(name)}, ${phpValue(value)});`);
-  return `<?php\n${lines.join('\n')}\n$table_prefix = 'wp_';\ndefine('ABSPATH', __DIR__ . '/');\nrequire_once ABSPATH . 'wp-settings.php';\n`;
+  // Guarded, so constants the extra code defined first stay as it set them.
+  const lines = Object.entries(constants).map(([name, value]) => `defined(${phpString(name)}) || define(${phpString(name)}, ${phpValue(value)});`);
+  return `<?php\n${configExtra}\n${lines.join('\n')}\n$table_prefix = 'wp_';\ndefine('ABSPATH', __DIR__ . '/');\nrequire_once ABSPATH . 'wp-settings.php';\n`;
 }
 
 /** `php -S` has no rewrite rules: real files are served as they are, everything else goes to index.php. */

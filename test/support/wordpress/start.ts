@@ -44,7 +44,7 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
         await run('cp', ['-a', join(await databaseTemplate(), 'db'), join(dir, 'db')]);
         processes.push(await startMariaDb(dir, socket));
       })(),
-      buildSiteRoot(dir, socket, options.constants ?? {}),
+      buildSiteRoot(dir, socket, options.constants ?? {}, options.configExtra),
     ]);
     const { server, port } = await startPhpServer(dir);
     processes.push(server);

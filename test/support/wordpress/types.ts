@@ -5,6 +5,11 @@ export interface WordPressOptions {
   readonly constants?: Readonly<Record<string, ConfigValue>>;
   /** Options stored with `update_option` after the plugin is activated, e.g. `{ ai_relay_endpoint: url }`. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * PHP statements for `wp-config.php`, run before the harness's own constants (which give way to constants it
+   * defines), e.g. a deployment's configuration file to boot WordPress exactly as that deployment does.
+   */
+  readonly configExtra?: string;
   /** Activate the wp-ai-relay plugin (default true). */
   readonly activatePlugin?: boolean;
   /** Keep the temp dir (database, logs, site root) after `stop()`. `WP_HARNESS_KEEP=1` does the same. */
