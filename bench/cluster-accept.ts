@@ -23,8 +23,10 @@ and PostgreSQL's commits and WAL flushes (fsyncs) per accepted request (pg_stat_
   --rounds <n>        rounds over the rates (default 2)
   --connections <n>   most requests in flight (default 16)
   --services <l>      single | separate (default single)
-  --pg <k=v>          PostgreSQL setting applied with ALTER SYSTEM + reload before the runs (repeatable), e.g.
-                      commit_delay=200 (durable: commits still wait for their WAL flush)
+  --pg-variant <spec> NAME[:k=v,...] PostgreSQL settings (reloadable ones) applied with ALTER SYSTEM + reload
+                      before that variant's runs (repeatable; variants alternate within each round, so a pair is
+                      measured side by side), e.g. 'group:commit_delay=1000,commit_siblings=2' (durable: a commit
+                      still waits for its own WAL flush). Default: one variant, "defaults".
 `;
 
 const SECRET = 'wp-ai-relay-bench-secret';
@@ -33,6 +35,23 @@ async function pgCounters(cluster: TemporalCluster): Promise<{ commits: number; 
   const commits = Number((await cluster.queryPostgres("SELECT sum(xact_commit) FROM pg_stat_database WHERE datname LIKE 'temporal%'")).trim());
   const [walWrites, walSyncs] = (await cluster.queryPostgres('SELECT wal_write, wal_sync FROM pg_stat_wal')).trim().split('|').map(Number);
   return { commits, walSyncs: walSyncs ?? NaN, walWrites: walWrites ?? NaN };
+}
+
+function parsePgVariant(spec: string): { name: string; settings: [string, string][] } {
+  const colon = spec.indexOf(':');
+  const settings = colon < 0 ? [] : spec.slice(colon + 1).split(',').map((pair): [string, string] => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || !/^[a-z_]+$/.test(pair.slice(0, eq))) throw new Error(`--pg-variant ${spec}: "${pair}" is not name=value`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  });
+  return { name: colon < 0 ? spec : spec.slice(0, colon), settings };
+}
+
+/** Back to the harness's settings, then the variant's, reloaded (settings that need a restart are refused by PostgreSQL). */
+async function applyPgSettings(cluster: TemporalCluster, settings: readonly [string, string][]): Promise<void> {
+  await cluster.queryPostgres('ALTER SYSTEM RESET ALL');
+  for (const [name, value] of settings) await cluster.queryPostgres(`ALTER SYSTEM SET ${name} = '${value.replace(/'/g, "''")}'`);
+  await cluster.queryPostgres('SELECT pg_reload_conf()');
 }
 
 async function main(): Promise<void> {
@@ -44,7 +63,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '2' },
       connections: { type: 'string', default: '16' },
       services: { type: 'string', default: 'single' },
-      pg: { type: 'string', multiple: true, default: [] },
+      'pg-variant': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
   });
@@ -58,12 +77,7 @@ async function main(): Promise<void> {
   chmodSync(dir, 0o755);
   const cluster = await startTemporalCluster({ dir: join(dir, 'cluster'), services: layout, binDir: process.env.TEMPORAL_SERVER_BIN_DIR || undefined, log: (l) => console.error(`[cluster] ${l}`) });
   try {
-    for (const setting of values.pg) {
-      const eq = setting.indexOf('=');
-      if (eq <= 0) throw new Error(`--pg takes name=value, got "${setting}"`);
-      await cluster.queryPostgres(`ALTER SYSTEM SET ${setting.slice(0, eq)} = '${setting.slice(eq + 1).replace(/'/g, "''")}'`);
-    }
-    if (values.pg.length > 0) await cluster.queryPostgres('SELECT pg_reload_conf()');
+    const variants = (values['pg-variant'].length > 0 ? values['pg-variant'] : ['defaults']).map(parsePgVariant);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const receiver = await spawnService({
@@ -85,43 +99,46 @@ async function main(): Promise<void> {
     const postgresPid = cluster.process('postgres')?.pid;
     try {
       for (let r = 1; r <= Number(values.rounds); r++) {
-        for (const rate of values.rate.split(',').map(Number)) {
-          let t0: { at: number; receiver: number; temporal: number; postgres: number; machine: number; pg: Awaited<ReturnType<typeof pgCounters>> } | undefined;
-          const temporalCpu = () => [...new Set(temporalPids)].reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-          let pg0: Promise<Awaited<ReturnType<typeof pgCounters>>> | undefined;
-          const result = await runLoad(
-            { target: 'http', url, kind: 'unique', secret: SECRET, connections: Number(values.connections), durationSeconds: Number(values.duration), warmupSeconds: Number(values.warmup), rate },
-            () => {
-              pg0 = pgCounters(cluster);
-              t0 = { at: performance.now(), receiver: cpuSeconds(receiver.pid), temporal: temporalCpu(), postgres: postgresPid ? cpuSeconds(postgresPid) : 0, machine: machineBusySeconds(), pg: { commits: 0, walSyncs: 0, walWrites: 0 } };
-            },
-          );
-          const seconds = (performance.now() - t0!.at) / 1000;
-          const pct = (cpu: number) => Math.round((cpu / seconds) * 100);
-          const pgStart = await pg0!;
-          const pgEnd = await pgCounters(cluster);
-          const accepted = result.statuses['202'] ?? 0;
-          const per = (n: number) => round(n / Math.max(1, accepted));
-          const receiverCpu = cpuSeconds(receiver.pid) - t0!.receiver;
-          const tCpu = temporalCpu() - t0!.temporal;
-          const pCpu = (postgresPid ? cpuSeconds(postgresPid) : 0) - t0!.postgres;
-          console.log(
-            JSON.stringify({
-              round: r,
-              rate,
-              layout,
-              pg: values.pg,
-              achieved: round(result.requests / result.seconds, 1),
-              ...result.latency,
-              statuses: result.statuses,
-              errors: result.errors + result.timeouts,
-              not_sent: result.notSent,
-              cpu_pct: { receiver: pct(receiverCpu), temporal: pct(tCpu), postgres: pct(pCpu), other: Math.max(0, pct(machineBusySeconds() - t0!.machine - receiverCpu - tCpu - pCpu)) },
-              cpu_ms_per_accept: { receiver: per(receiverCpu * 1000), temporal: per(tCpu * 1000), postgres: per(pCpu * 1000) },
-              pg_per_accept: { commits: per(pgEnd.commits - pgStart.commits), wal_syncs: per(pgEnd.walSyncs - pgStart.walSyncs), wal_writes: per(pgEnd.walWrites - pgStart.walWrites) },
-              loadavg_1m: round(loadavg()[0]!, 1),
-            }),
-          );
+        for (const variant of variants) {
+          await applyPgSettings(cluster, variant.settings);
+          for (const rate of values.rate.split(',').map(Number)) {
+            let t0: { at: number; receiver: number; temporal: number; postgres: number; machine: number } | undefined;
+            const temporalCpu = () => [...new Set(temporalPids)].reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+            let pg0: Promise<Awaited<ReturnType<typeof pgCounters>>> | undefined;
+            const result = await runLoad(
+              { target: 'http', url, kind: 'unique', secret: SECRET, connections: Number(values.connections), durationSeconds: Number(values.duration), warmupSeconds: Number(values.warmup), rate },
+              () => {
+                pg0 = pgCounters(cluster);
+                t0 = { at: performance.now(), receiver: cpuSeconds(receiver.pid), temporal: temporalCpu(), postgres: postgresPid ? cpuSeconds(postgresPid) : 0, machine: machineBusySeconds() };
+              },
+            );
+            const seconds = (performance.now() - t0!.at) / 1000;
+            const pct = (cpu: number) => Math.round((cpu / seconds) * 100);
+            const pgStart = await pg0!;
+            const pgEnd = await pgCounters(cluster);
+            const accepted = result.statuses['202'] ?? 0;
+            const per = (n: number) => round(n / Math.max(1, accepted));
+            const receiverCpu = cpuSeconds(receiver.pid) - t0!.receiver;
+            const tCpu = temporalCpu() - t0!.temporal;
+            const pCpu = (postgresPid ? cpuSeconds(postgresPid) : 0) - t0!.postgres;
+            console.log(
+              JSON.stringify({
+                round: r,
+                rate,
+                layout,
+                variant: variant.name,
+                achieved: round(result.requests / result.seconds, 1),
+                ...result.latency,
+                statuses: result.statuses,
+                errors: result.errors + result.timeouts,
+                not_sent: result.notSent,
+                cpu_pct: { receiver: pct(receiverCpu), temporal: pct(tCpu), postgres: pct(pCpu), other: Math.max(0, pct(machineBusySeconds() - t0!.machine - receiverCpu - tCpu - pCpu)) },
+                cpu_ms_per_accept: { receiver: per(receiverCpu * 1000), temporal: per(tCpu * 1000), postgres: per(pCpu * 1000) },
+                pg_per_accept: { commits: per(pgEnd.commits - pgStart.commits), wal_syncs: per(pgEnd.walSyncs - pgStart.walSyncs), wal_writes: per(pgEnd.walWrites - pgStart.walWrites) },
+                loadavg_1m: round(loadavg()[0]!, 1),
+              }),
+            );
+          }
         }
       }
     } finally {
