@@ -12,7 +12,7 @@ async function run(job: HttpJob | DirectJob): Promise<LoadResult> {
   let measure: (seconds: number) => Promise<Omit<LoadResult, 'sentKeys' | 'acceptedKeys'>>;
   let close = async () => {};
   if (job.target === 'http') {
-    const next = requestFactory(job.kind, job.secret, job.duplicateKey);
+    const next = requestFactory(job.kind, job.secret, job.duplicateKey, job.signer);
     const loop = job.rate === undefined ? closedLoop : pacedLoop;
     measure = (seconds) => loop(job, seconds, next, keys);
   } else {
