@@ -20,6 +20,8 @@ export interface HttpJob extends Pace {
   readonly duplicateKey?: string | undefined;
   /** The target's signature scheme (default: the relay's). */
   readonly signer?: SignerName | undefined;
+  /** Closed-loop runs: autocannon (default), or Node's HTTP agent, the paced runs' client (every target gets it). */
+  readonly client?: 'autocannon' | 'agent' | undefined;
 }
 
 export interface DirectJob extends Pace {

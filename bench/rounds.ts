@@ -53,7 +53,8 @@ export async function loadRounds(
       if (scenario === 'accept') {
         for (const target of targets) {
           log(`round ${round}/${options.rounds}: accept on ${target.name} ${how}`);
-          const job: HttpJob = { target: 'http', url: target.url, kind: 'unique', secret: BENCH_SECRET, signer: target.signer, ...pace };
+          // One client for every target and pace, so the shapes differ only in what answers.
+          const job: HttpJob = { target: 'http', url: target.url, kind: 'unique', secret: BENCH_SECRET, signer: target.signer, client: 'agent', ...pace };
           const { line, result } = await runScenario('accept', round, job, { ...legacy, ...idle(targets, target), ...target.pids }, target.memoryOf, target.name);
           keep(result, keys.targets.get(target.name)!);
           runs.push(line);
