@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freePort } from './free-port';
+import { freeLowPort, freePort } from './free-port';
 import { registerNamespace, waitUntilUsable } from './namespace';
 import { startPostgres, type Postgres } from './postgres';
 import { setUpSchemas } from './schema';
@@ -48,6 +48,18 @@ export interface TemporalCluster {
   stop(): Promise<void>;
 }
 
+/** Free ports for every service's gRPC and membership listener and the frontend's HTTP API. */
+async function allocatePorts(): Promise<ClusterPorts> {
+  const taken = new Set<number>();
+  const services = {} as Record<ServiceName, { grpc: number; membership: number }>;
+  for (const service of SERVICES) {
+    const membership = await freeLowPort(taken);
+    taken.add(membership);
+    services[service] = { grpc: await freePort(), membership };
+  }
+  return { services, frontendHttp: await freePort() };
+}
+
 /**
  * The relay's production shape on one machine: PostgreSQL in a private data directory, Temporal's schemas set up
  * with its sql tool, the Temporal server 1.32 from a config written here (in one process, or one per service), the
@@ -64,10 +76,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
   if (process.getuid?.() === 0) chmodSync(options.dir, 0o711);
 
   const binaries = await resolveServerBinaries(options.binDir, log);
-  const ports: ClusterPorts = {
-    services: Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, { grpc: await freePort(), membership: await freePort() }]))),
-    frontendHttp: await freePort(),
-  } as ClusterPorts;
+  const ports = await allocatePorts();
   const pgPort = await freePort();
   const configFile = join(options.dir, 'temporal-server.yaml');
   const address = `127.0.0.1:${ports.services.frontend.grpc}`;
@@ -83,12 +92,18 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
     await setUpSchemas(binaries.sql, postgres);
     writeServerConfig(configFile, postgres, ports);
     await runner.startAll(readyTimeoutMs);
-    const connection = await Connection.connect({ address, connectTimeout: 5000 });
     try {
-      await registerNamespace(connection, { namespace, retentionDays });
-      await waitUntilUsable(connection, namespace, readyTimeoutMs);
-    } finally {
-      await connection.close();
+      const connection = await Connection.connect({ address, connectTimeout: 5000 });
+      try {
+        await registerNamespace(connection, { namespace, retentionDays });
+        await waitUntilUsable(connection, namespace, readyTimeoutMs);
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      // A service that listened and then exited (a bad config value, the database refusing it) says why in its log.
+      const exited = runner.exitedReport();
+      throw exited === undefined ? error : new Error(`${exited}\n(while: ${error instanceof Error ? error.message : String(error)})`);
     }
   };
   try {

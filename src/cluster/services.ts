@@ -53,6 +53,22 @@ export class ServiceRunner {
     return this.processOf(service).child;
   }
 
+  /** For each process that has exited, its name, exit and the end of its log; undefined while all run. */
+  exitedReport(): string | undefined {
+    const reports = this.processes
+      .filter((p) => p.child && !isRunning(p.child))
+      .map((p) => `Temporal ${p.name} exited (${p.child!.signalCode ?? p.child!.exitCode}); end of ${this.logFile(p)}:\n${this.logTail(p)}`);
+    return reports.length === 0 ? undefined : reports.join('\n');
+  }
+
+  private logFile(p: ServiceProcess): string {
+    return join(this.options.logDir, `${p.name}.log`);
+  }
+
+  private logTail(p: ServiceProcess): string {
+    return readFileSync(this.logFile(p), 'utf8').trim().split('\n').slice(-5).map((line) => line.slice(0, 600)).join('\n');
+  }
+
   async startAll(timeoutMs: number): Promise<void> {
     await Promise.all(this.processes.map((p) => this.startProcess(p, timeoutMs)));
   }
@@ -78,7 +94,7 @@ export class ServiceRunner {
   }
 
   private async startProcess(p: ServiceProcess, timeoutMs: number): Promise<void> {
-    const logFile = join(this.options.logDir, `${p.name}.log`);
+    const logFile = this.logFile(p);
     const args = ['--config-file', this.options.configFile, '--allow-no-auth', 'start', ...p.services.flatMap((s) => ['--service', s])];
     const child = spawnLogged(this.options.server, args, logFile);
     p.child = child;
@@ -87,8 +103,7 @@ export class ServiceRunner {
       while (!(await listening(this.options.ports.services[service].grpc))) {
         if (!isRunning(child) || Date.now() > deadline) {
           await stopChild(child);
-          const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-8).join('\n');
-          throw new Error(`Temporal ${service} did not start listening on 127.0.0.1:${this.options.ports.services[service].grpc} (log ${logFile}):\n${tail}`);
+          throw new Error(`Temporal ${service} did not start listening on 127.0.0.1:${this.options.ports.services[service].grpc}; end of ${logFile}:\n${this.logTail(p)}`);
         }
         await sleep(100);
       }
