@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { ServiceLayout } from '../src/cluster/services';
 import { TARGETS, type TargetName } from './targets/target';
 
 export const SCENARIOS = ['bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'startup'] as const;
@@ -19,6 +20,8 @@ export interface BenchOptions {
   readonly scenarios: ReadonlySet<Scenario>;
   /** Where `accept` runs, side by side in each round: the cluster shape, `npm start`, the seed's design. */
   readonly targets: readonly TargetName[];
+  /** The cluster target's Temporal services: one process (`single`) or one per service (`separate`). */
+  readonly clusterServices: ServiceLayout;
   /** `--sqlite-pragma` values for the dev server in place of its default (journal_mode=WAL); empty keeps the default. */
   readonly sqlitePragmas: readonly string[];
   /** Temporal keeps history in memory instead of a SQLite file: not durable, only to show what the file costs. */
@@ -49,6 +52,8 @@ const HELP = `npm run bench -- [flags]
                             cluster = receiver + worker on the Temporal server 1.32 on PostgreSQL,
                             dev = \`npm start\` (embedded dev server on SQLite), seed = bench/seed/
                             (e.g. --only accept --targets cluster,seed --rate 300 for one quick comparison)
+  --cluster-services <s>    the cluster's Temporal services in one process (single, default) or four (separate);
+                            TEMPORAL_SERVER_BIN_DIR names pre-built server binaries, as for \`npm run cluster\`
   --sqlite-pragma <k=v>     replaces the dev server's default pragmas (journal_mode=WAL) (repeatable;
                             journal_mode, synchronous), e.g. journal_mode=DELETE for SQLite's own default
   --compiled                run receiver and bare app from tsc output (node file.js), not through tsx
@@ -73,6 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'startup-runs': { type: 'string', default: '2' },
       only: { type: 'string' },
       targets: { type: 'string', default: TARGETS.join(',') },
+      'cluster-services': { type: 'string', default: 'single' },
       'sqlite-pragma': { type: 'string', multiple: true, default: [] },
       'temporal-in-memory': { type: 'boolean', default: false },
       compiled: { type: 'boolean', default: false },
@@ -94,6 +100,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (const name of targets) {
     if (!(TARGETS as readonly string[]).includes(name)) throw new Error(`unknown target "${name}"\n\n${HELP}`);
   }
+  const clusterServices = values['cluster-services'];
+  if (clusterServices !== 'single' && clusterServices !== 'separate') throw new Error(`--cluster-services is single or separate\n\n${HELP}`);
   return {
     durationSeconds: number(values.duration, 'duration', 1, 600),
     rounds: number(values.rounds, 'rounds', 1, 20),
@@ -106,6 +114,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     startupRuns: number(values['startup-runs'], 'startup-runs', 0, 10),
     scenarios: new Set((only ?? SCENARIOS) as Scenario[]),
     targets: [...new Set(targets as TargetName[])],
+    clusterServices,
     sqlitePragmas: values['sqlite-pragma'],
     temporalInMemory: values['temporal-in-memory'],
     compiled: values.compiled,

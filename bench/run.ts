@@ -96,6 +96,7 @@ async function main(options: BenchOptions): Promise<void> {
       startupMedianS,
     });
     for (const line of summary) print(line);
+    print({ ended: new Date().toISOString(), load_average: loadavg().map((v) => round(v, 2)) });
   } finally {
     log('stopping');
     await stopAll();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startTemporalCluster } from '../../src/cluster/cluster';
 import { SERVICES } from '../../src/cluster/server-config';
+import type { ServiceLayout } from '../../src/cluster/services';
 import { dataConverterOf } from '../../src/codec/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
@@ -25,6 +26,7 @@ export async function startClusterTarget(options: {
   log: (line: string) => void;
   receiverEnv: Record<string, string>;
   workerEnv: Record<string, string>;
+  services: ServiceLayout;
 }): Promise<Target> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -32,7 +34,13 @@ export async function startClusterTarget(options: {
   };
   try {
     options.log('cluster: starting PostgreSQL and the Temporal server (src/cluster)');
-    const cluster = await startTemporalCluster({ dir: join(options.dir, 'cluster'), log: (line) => options.log(`cluster: ${line}`) });
+    const cluster = await startTemporalCluster({
+      dir: join(options.dir, 'cluster'),
+      services: options.services,
+      // As `npm run cluster` takes it: pre-built binaries, else the project's cached build, else built once.
+      binDir: process.env.TEMPORAL_SERVER_BIN_DIR || undefined,
+      log: (line) => options.log(`cluster: ${line}`),
+    });
     stops.push(() => cluster.stop());
     const payloadKeys = `bench:${randomBytes(32).toString('base64')}`;
     const relayEnv = {

@@ -30,7 +30,7 @@ export async function startTargets(options: BenchOptions, dir: string, log: (lin
       } else if (name === 'dev') {
         targets.push(await startDevTarget({ ...common, env: { ...options.receiverEnv, ...options.workerEnv } }));
       } else {
-        targets.push(await startClusterTarget({ ...common, receiverEnv: options.receiverEnv, workerEnv: options.workerEnv }));
+        targets.push(await startClusterTarget({ ...common, receiverEnv: options.receiverEnv, workerEnv: options.workerEnv, services: options.clusterServices }));
       }
     } catch (error) {
       const reason = (error as Error).message.split('\n').slice(0, 3).join(' ');
