@@ -15,6 +15,7 @@ export function aggregate(runs: readonly ScenarioLine[]) {
   };
   return {
     scenario: first.scenario,
+    ...(first.target === undefined ? {} : { target: first.target }),
     mode: first.mode,
     connections: first.connections,
     ...(first.target_rate === undefined ? {} : { target_rate: first.target_rate }),

@@ -53,8 +53,12 @@ export async function closedLoop(job: HttpJob, seconds: number, next: () => Sign
   };
 }
 
-/** Evenly paced requests over at most `connections` keep-alive sockets (see drive()). */
-export async function pacedLoop(job: HttpJob, seconds: number, next: () => SignedRequest, keys: KeyLog): Promise<Run> {
+/**
+ * Node's own HTTP client over at most `connections` keep-alive sockets (see drive()): evenly paced at `rate`, or,
+ * without one, closed loop. It reconnects like any client when a server closes each connection (gunicorn's sync
+ * workers answer `Connection: close`), where autocannon completed a few requests a second or none at all.
+ */
+export async function agentLoop(job: HttpJob, seconds: number, next: () => SignedRequest, keys: KeyLog): Promise<Run> {
   const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
   const url = new URL(WEBHOOK_PATH, job.url);
   const send = () =>

@@ -1,5 +1,5 @@
 import { directRunner } from './direct-load';
-import { closedLoop, pacedLoop } from './http-load';
+import { agentLoop, closedLoop } from './http-load';
 import type { DirectJob, HttpJob, KeyLog, LoadMessage, LoadResult } from './load-protocol';
 import { requestFactory } from './requests';
 
@@ -12,8 +12,8 @@ async function run(job: HttpJob | DirectJob): Promise<LoadResult> {
   let measure: (seconds: number) => Promise<Omit<LoadResult, 'sentKeys' | 'acceptedKeys'>>;
   let close = async () => {};
   if (job.target === 'http') {
-    const next = requestFactory(job.kind, job.secret, job.duplicateKey);
-    const loop = job.rate === undefined ? closedLoop : pacedLoop;
+    const next = requestFactory(job.kind, job.secret, job.duplicateKey, job.signer);
+    const loop = job.rate === undefined && job.client !== 'agent' ? closedLoop : agentLoop;
     measure = (seconds) => loop(job, seconds, next, keys);
   } else {
     const direct = await directRunner(job, keys);

@@ -1,4 +1,5 @@
 import type { RequestKind } from './requests';
+import type { SignerName } from './signers';
 import type { LatencySummary } from './stats';
 
 /** How hard to push: closed loop (`rate` unset: each of `connections` sends its next request on the answer) or paced. */
@@ -17,6 +18,10 @@ export interface HttpJob extends Pace {
   readonly kind: RequestKind;
   readonly secret: string;
   readonly duplicateKey?: string | undefined;
+  /** The target's signature scheme (default: the relay's). */
+  readonly signer?: SignerName | undefined;
+  /** Closed-loop runs: autocannon (default), or Node's HTTP agent, the paced runs' client (every target gets it). */
+  readonly client?: 'autocannon' | 'agent' | undefined;
 }
 
 export interface DirectJob extends Pace {

@@ -18,7 +18,13 @@ export function startMonitor(pids: Readonly<Record<string, number | undefined>>,
   const named = Object.entries(pids).filter((entry): entry is [string, number] => entry[1] !== undefined);
   const inNamedTrees = new Set(named.flatMap(([, pid]) => processTree(pid)));
   const wordpress = processTree(process.pid).filter((pid) => pid !== process.pid && !inNamedTrees.has(pid));
-  const watched: [string, number[]][] = [...named.map(([name, pid]): [string, number[]] => [name, processTree(pid)]), ['wordpress', wordpress]];
+  const trees = named.map(([name, pid]): [string, number[]] => [name, processTree(pid)]);
+  // A service started inside another (the embedded dev server inside `npm start`) counts as itself, not twice.
+  const own = (tree: number[]) => {
+    const nested = new Set(trees.filter(([, other]) => other[0] !== tree[0] && tree.includes(other[0]!)).flatMap(([, other]) => other));
+    return tree.filter((pid) => !nested.has(pid));
+  };
+  const watched: [string, number[]][] = [...trees.map(([name, tree]): [string, number[]] => [name, own(tree)]), ['wordpress', wordpress]];
   const started = performance.now();
   const machine0 = machineBusySeconds();
   const self0 = cpuSeconds(process.pid, { tree: false });

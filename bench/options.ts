@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { ServiceLayout } from '../src/cluster/services';
+import { TARGETS, type TargetName } from './targets/target';
 
 export const SCENARIOS = ['bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'startup'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -9,13 +11,17 @@ export interface BenchOptions {
   readonly rounds: number;
   readonly warmupSeconds: number;
   readonly connections: number;
-  /** Requests per second of the fixed-rate runs; the first is the one the targets and ratios use. */
+  /** Requests per second of the fixed-rate runs; the issue's targets are stated at 100 and 300, the older ratios use the first. */
   readonly rates: readonly number[];
   readonly loopEvents: number;
   readonly loopConcurrentEvents: number;
   readonly loopEditors: number;
   readonly startupRuns: number;
   readonly scenarios: ReadonlySet<Scenario>;
+  /** Where `accept` runs, side by side in each round: the cluster shape, `npm start`, the seed's design. */
+  readonly targets: readonly TargetName[];
+  /** The cluster target's Temporal services: one process (`single`) or one per service (`separate`). */
+  readonly clusterServices: ServiceLayout;
   /** `--sqlite-pragma` values for the dev server in place of its default (journal_mode=WAL); empty keeps the default. */
   readonly sqlitePragmas: readonly string[];
   /** Temporal keeps history in memory instead of a SQLite file: not durable, only to show what the file costs. */
@@ -35,13 +41,19 @@ const HELP = `npm run bench -- [flags]
   --rounds <n>              rounds of the load scenarios, interleaved; figures are medians (default 3)
   --warmup <s>              warm-up seconds before each run, not measured (default 1)
   --connections <n>         concurrent connections / callers (default 16)
-  --rate <n,...>            requests per second of the fixed-rate runs; several make a sweep, the first is
-                            the one ratios and targets use (default 300)
+  --rate <n,...>            requests per second of the fixed-rate runs; several make a sweep (default 100,300:
+                            the rates the targets are stated at)
   --loop-events <n>         events published one at a time in the loop (default 20)
   --loop-concurrent <n>     events published by several editors at once (default 40)
   --loop-editors <n>        editors publishing at once (default 4)
   --startup-runs <n>        times \`npm start\` is timed (default 2)
   --only <a,b,...>          scenarios to run, of ${SCENARIOS.join(', ')} (default all)
+  --targets <a,b,...>       where accept runs, side by side, of ${TARGETS.join(', ')} (default all):
+                            cluster = receiver + worker on the Temporal server 1.32 on PostgreSQL,
+                            dev = \`npm start\` (embedded dev server on SQLite), seed = bench/seed/
+                            (e.g. --only accept --targets cluster,seed --rate 300 for one quick comparison)
+  --cluster-services <s>    the cluster's Temporal services in one process (single, default) or four (separate);
+                            TEMPORAL_SERVER_BIN_DIR names pre-built server binaries, as for \`npm run cluster\`
   --sqlite-pragma <k=v>     replaces the dev server's default pragmas (journal_mode=WAL) (repeatable;
                             journal_mode, synchronous), e.g. journal_mode=DELETE for SQLite's own default
   --compiled                run receiver and bare app from tsc output (node file.js), not through tsx
@@ -59,12 +71,14 @@ export function parseOptions(argv: string[]): BenchOptions {
       rounds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '1' },
       connections: { type: 'string', default: '16' },
-      rate: { type: 'string', default: '300' },
+      rate: { type: 'string', default: '100,300' },
       'loop-events': { type: 'string', default: '20' },
       'loop-concurrent': { type: 'string', default: '40' },
       'loop-editors': { type: 'string', default: '4' },
       'startup-runs': { type: 'string', default: '2' },
       only: { type: 'string' },
+      targets: { type: 'string', default: TARGETS.join(',') },
+      'cluster-services': { type: 'string', default: 'single' },
       'sqlite-pragma': { type: 'string', multiple: true, default: [] },
       'temporal-in-memory': { type: 'boolean', default: false },
       compiled: { type: 'boolean', default: false },
@@ -82,6 +96,12 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (const name of only ?? []) {
     if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}"\n\n${HELP}`);
   }
+  const targets = values.targets.split(',').map((s) => s.trim());
+  for (const name of targets) {
+    if (!(TARGETS as readonly string[]).includes(name)) throw new Error(`unknown target "${name}"\n\n${HELP}`);
+  }
+  const clusterServices = values['cluster-services'];
+  if (clusterServices !== 'single' && clusterServices !== 'separate') throw new Error(`--cluster-services is single or separate\n\n${HELP}`);
   return {
     durationSeconds: number(values.duration, 'duration', 1, 600),
     rounds: number(values.rounds, 'rounds', 1, 20),
@@ -93,6 +113,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     loopEditors: number(values['loop-editors'], 'loop-editors', 1, 64),
     startupRuns: number(values['startup-runs'], 'startup-runs', 0, 10),
     scenarios: new Set((only ?? SCENARIOS) as Scenario[]),
+    targets: [...new Set(targets as TargetName[])],
+    clusterServices,
     sqlitePragmas: values['sqlite-pragma'],
     temporalInMemory: values['temporal-in-memory'],
     compiled: values.compiled,

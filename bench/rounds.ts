@@ -3,56 +3,86 @@ import type { BenchOptions } from './options';
 import { requestFactory } from './requests';
 import { runScenario, type ScenarioLine } from './scenario';
 import { BENCH_SECRET, type Stack } from './stack';
+import type { Target, TargetName } from './targets/target';
 
 type LoadScenario = 'bare' | 'reject' | 'direct' | 'accept' | 'duplicate';
 
-/** Keys a run produced, kept per Temporal task queue for the check at the end. */
+/** Keys a run produced, kept per Temporal task queue (or target) for the check at the end. */
 export interface KeySets {
   readonly sent: Set<string>;
   readonly accepted: Set<string>;
 }
 
+export function keySets(): KeySets {
+  return { sent: new Set(), accepted: new Set() };
+}
+
+/** Where the runs' keys are kept: the older single-stack scenarios per queue, accept per target. */
+export interface RoundKeys {
+  readonly ingest: KeySets;
+  readonly direct: KeySets;
+  readonly targets: ReadonlyMap<TargetName, KeySets>;
+}
+
 /**
  * Every selected load scenario once per round, back to back, so the runs a ratio compares saw the same machine
- * load; first as fast as `connections` callers go, then at the fixed rate.
+ * load; first as fast as `connections` callers go, then at each fixed rate. `accept` runs against every target in
+ * turn at each pace, so the cluster, `npm start` and the seed are measured side by side within a round.
  */
 export async function loadRounds(
-  stack: Stack,
+  stack: Stack | undefined,
+  targets: readonly Target[],
   options: BenchOptions,
   duplicateKey: string | undefined,
-  ingest: KeySets,
-  direct: KeySets,
+  keys: RoundKeys,
   log: (line: string) => void,
 ): Promise<ScenarioLine[]> {
   const max: Pace = { connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds };
-  const plan: [LoadScenario, Pace][] = [
-    ['bare', max],
-    ['reject', max],
-    ['direct', max],
-    ['accept', max],
-    ['duplicate', max],
-    ...options.rates.flatMap((rate): [LoadScenario, Pace][] =>
-      (['bare', 'direct', 'accept', 'duplicate'] as const).map((scenario) => [scenario, { ...max, rate }]),
+  const paces = [max, ...options.rates.map((rate) => ({ ...max, rate }))];
+  const plan: [LoadScenario, Pace][] = paces.flatMap((pace): [LoadScenario, Pace][] =>
+    (pace.rate === undefined ? (['bare', 'reject', 'direct', 'accept', 'duplicate'] as const) : (['bare', 'direct', 'accept', 'duplicate'] as const)).map(
+      (scenario) => [scenario, pace],
     ),
-  ];
-  const common = { temporal: stack.temporal.process.pid, worker: stack.loop?.worker.pid };
+  );
+  const legacy = stack ? { temporal: stack.temporal.process.pid, worker: stack.loop?.worker.pid } : {};
   const runs: ScenarioLine[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const [scenario, pace] of plan) {
       if (!options.scenarios.has(scenario)) continue;
+      const how = pace.rate ? `at ${pace.rate}/s` : `with ${pace.connections} connections`;
+      if (scenario === 'accept') {
+        for (const target of targets) {
+          log(`round ${round}/${options.rounds}: accept on ${target.name} ${how}`);
+          // One client for every target and pace, so the shapes differ only in what answers.
+          const job: HttpJob = { target: 'http', url: target.url, kind: 'unique', secret: BENCH_SECRET, signer: target.signer, client: 'agent', ...pace };
+          const { line, result } = await runScenario('accept', round, job, { ...legacy, ...idle(targets, target), ...target.pids }, target.memoryOf, target.name);
+          keep(result, keys.targets.get(target.name)!);
+          runs.push(line);
+        }
+        continue;
+      }
+      if (!stack) continue;
       const job = jobFor(scenario, pace, stack, duplicateKey);
       if (!job) continue;
-      log(`round ${round}/${options.rounds}: ${scenario} ${pace.rate ? `at ${pace.rate}/s` : `with ${pace.connections} connections`}`);
+      log(`round ${round}/${options.rounds}: ${scenario} ${how}`);
       const receiver = scenario === 'bare' ? stack.bare?.pid : scenario === 'direct' ? undefined : stack.receiver?.pid;
-      const { line, result } = await runScenario(scenario, round, job, { receiver, ...common }, ['receiver', 'worker']);
-      keep(scenario, result, ingest, direct);
+      const { line, result } = await runScenario(scenario, round, job, { receiver, ...legacy, ...idle(targets) }, ['receiver', 'worker']);
+      if (scenario === 'direct') keep(result, keys.direct);
+      else if (scenario === 'duplicate') keep(result, keys.ingest);
       runs.push(line);
     }
   }
   return runs;
 }
 
-function jobFor(scenario: LoadScenario, pace: Pace, stack: Stack, duplicateKey: string | undefined): HttpJob | DirectJob | undefined {
+/** The other targets' processes, named `<target>.<process>`: watched apart, so they are not counted as `other`. */
+function idle(targets: readonly Target[], measured?: Target): Record<string, number | undefined> {
+  return Object.fromEntries(
+    targets.filter((t) => t !== measured).flatMap((t) => Object.entries(t.pids).map(([name, pid]) => [`${t.name}.${name}`, pid])),
+  );
+}
+
+function jobFor(scenario: Exclude<LoadScenario, 'accept'>, pace: Pace, stack: Stack, duplicateKey: string | undefined): HttpJob | DirectJob | undefined {
   const http = (url: string | undefined, kind: HttpJob['kind']): HttpJob | undefined =>
     url === undefined ? undefined : { target: 'http', url, kind, secret: BENCH_SECRET, duplicateKey, ...pace };
   switch (scenario) {
@@ -60,8 +90,6 @@ function jobFor(scenario: LoadScenario, pace: Pace, stack: Stack, duplicateKey: 
       return http(stack.bare?.url, 'unique');
     case 'reject':
       return http(stack.receiver?.url, 'bad-signature');
-    case 'accept':
-      return http(stack.receiver?.url, 'unique');
     case 'duplicate':
       return duplicateKey === undefined ? undefined : http(stack.receiver?.url, 'duplicate');
     case 'direct':
@@ -70,12 +98,10 @@ function jobFor(scenario: LoadScenario, pace: Pace, stack: Stack, duplicateKey: 
 }
 
 /**
- * Which keys must end up with a run. Bare and reject keys are deliberately not recorded as sent: a run for any
- * of them would show in the check as unknown.
+ * Which keys must end up recorded. Bare and reject keys are deliberately not recorded as sent: a run for any of
+ * them would show in the check as unknown.
  */
-function keep(scenario: LoadScenario, result: LoadResult, ingest: KeySets, direct: KeySets): void {
-  const into = scenario === 'direct' ? direct : scenario === 'accept' || scenario === 'duplicate' ? ingest : undefined;
-  if (!into) return;
+function keep(result: LoadResult, into: KeySets): void {
   for (const key of result.sentKeys) into.sent.add(key);
   for (const key of result.acceptedKeys) into.accepted.add(key);
 }
@@ -90,11 +116,11 @@ export async function seedDuplicate(receiverUrl: string, ingest: KeySets): Promi
   return seed.key;
 }
 
-/** Runs of the same scenario, mode and rate, in the order they first ran. */
+/** Runs of the same scenario, target, mode and rate, in the order they first ran. */
 export function groups(runs: readonly ScenarioLine[]): ScenarioLine[][] {
   const byKey = new Map<string, ScenarioLine[]>();
   for (const line of runs) {
-    const key = `${line.scenario}/${line.mode}/${line.target_rate ?? ''}`;
+    const key = `${line.scenario}/${line.target ?? ''}/${line.mode}/${line.target_rate ?? ''}`;
     byKey.set(key, [...(byKey.get(key) ?? []), line]);
   }
   return [...byKey.values()];

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aggregate } from './aggregate';
 import { runLoop } from './loop';
 import { startMonitor } from './monitor';
 import { parseOptions, type BenchOptions } from './options';
-import { groups, loadRounds, seedDuplicate, type KeySets } from './rounds';
+import { groups, keySets, loadRounds, seedDuplicate, type KeySets } from './rounds';
 import { startStack, type Stack } from './stack';
+import { startTargets } from './targets/start';
 import { timeStartup } from './startup';
 import { median, round } from './stats';
 import { summarizeRun } from './summary';
@@ -15,10 +16,14 @@ import { checkWorkflows } from './verify';
 const log = (line: string) => console.error(`[bench] ${line}`);
 const print = (line: object) => console.log(JSON.stringify(line));
 
+/** The scenarios that need the single dev-server stack (bench/stack.ts); accept runs on the targets instead. */
+const STACK_SCENARIOS = ['bare', 'reject', 'direct', 'duplicate', 'loop'] as const;
+
 /**
- * `npm run bench`: the load scenarios in interleaved rounds, then the loop and the start-up time; prints one JSON
- * line per scenario (medians over the rounds), the ratios, the workflow check and the targets. Progress goes to
- * stderr. Timing is printed, never asserted.
+ * `npm run bench`: the load scenarios in interleaved rounds (accept on each target: the cluster shape, `npm start`,
+ * the seed's design), then the loop and the start-up time; prints one JSON line per scenario (medians over the
+ * rounds), the checks that every accepted event was recorded once and run, the ratios and the targets. Progress goes
+ * to stderr. Timing is printed, never asserted.
  */
 async function main(options: BenchOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-bench-'));
@@ -26,26 +31,35 @@ async function main(options: BenchOptions): Promise<void> {
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memory_gb: round(totalmem() / 2 ** 30, 1), node: process.version },
     date: new Date().toISOString(),
     options: { ...options, scenarios: [...options.scenarios] },
+    load_average: loadavg().map((v) => round(v, 2)),
   });
-  const stack = await startStack(options, dir, log);
-  // Ctrl-C would otherwise leave WordPress behind: php -S and MariaDB run in process groups of their own.
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s();
+  };
+  // Ctrl-C would otherwise leave WordPress, PostgreSQL and the rest behind: several run in process groups of their own.
   const interrupt = () => {
     log('interrupted, stopping');
-    void stack.stop().finally(() => process.exit(130));
+    void stopAll().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
-    const ingest: KeySets = { sent: new Set(), accepted: new Set() };
-    const direct: KeySets = { sent: new Set(), accepted: new Set() };
-    const seed = options.scenarios.has('duplicate') && stack.receiver ? await seedDuplicate(stack.receiver.url, ingest) : undefined;
-    const runs = await loadRounds(stack, options, seed, ingest, direct, log);
+    const stack = STACK_SCENARIOS.some((s) => options.scenarios.has(s)) ? await startStack(options, dir, log) : undefined;
+    if (stack) stops.push(() => stack.stop());
+    const { targets, skipped } = options.scenarios.has('accept') ? await startTargets(options, dir, log) : { targets: [], skipped: [] };
+    for (const target of targets) stops.push(() => target.stop());
+    for (const line of skipped) print(line);
+    const targetKeys = new Map(targets.map((t): [typeof t.name, KeySets] => [t.name, keySets()]));
+    const keys = { ingest: keySets(), direct: keySets(), targets: targetKeys };
+    const seed = options.scenarios.has('duplicate') && stack?.receiver ? await seedDuplicate(stack.receiver.url, keys.ingest) : undefined;
+    const runs = await loadRounds(stack, targets, options, seed, keys, log);
     const aggregates = groups(runs).map(aggregate);
     for (const line of aggregates) print(line);
-    const duplicateRunsForKey = seed === undefined ? undefined : (await stack.client.workflow.count(`WorkflowId = "${seed}"`)).count;
+    const duplicateRunsForKey = seed === undefined || !stack ? undefined : (await stack.client.workflow.count(`WorkflowId = "${seed}"`)).count;
 
     let loopP50Ms: number | undefined;
-    if (options.scenarios.has('loop')) {
+    if (options.scenarios.has('loop') && stack) {
       log('loop: publish in WordPress → summary written back');
       const line = await loopLine(stack, options);
       loopP50Ms = line.latency_ms?.p50;
@@ -62,16 +76,30 @@ async function main(options: BenchOptions): Promise<void> {
       print({ scenario: 'startup', runs: startups, ready_s_median: startupMedianS });
     }
 
-    log('checking every accepted key against Temporal visibility');
+    log('checking every accepted key: Temporal visibility (runs closed), the seed\'s table (tasks done)');
     const checks = [];
-    if (ingest.accepted.size > 0) checks.push(await checkWorkflows(stack.client, stack.ingestQueue, ingest.sent, ingest.accepted));
-    if (direct.accepted.size > 0) checks.push(await checkWorkflows(stack.client, stack.directQueue, direct.sent, direct.accepted));
+    for (const target of targets) {
+      const { sent, accepted } = targetKeys.get(target.name)!;
+      checks.push(await target.check(sent, accepted));
+    }
+    if (stack && keys.ingest.accepted.size > 0) checks.push(await checkWorkflows(stack.client, stack.ingestQueue, keys.ingest.sent, keys.ingest.accepted));
+    if (stack && keys.direct.accepted.size > 0) checks.push(await checkWorkflows(stack.client, stack.directQueue, keys.direct.sent, keys.direct.accepted));
     print({ check: checks, duplicate_runs_for_key: duplicateRunsForKey ?? null });
-    const summary = summarizeRun({ runs, aggregates, checks, rate: options.rates[0]!, duplicateRunsForKey, loopP50Ms, startupMedianS });
+    const summary = summarizeRun({
+      runs,
+      aggregates,
+      checks,
+      rate: options.rates[0]!,
+      targets: targets.map((t) => t.name),
+      duplicateRunsForKey,
+      loopP50Ms,
+      startupMedianS,
+    });
     for (const line of summary) print(line);
+    print({ ended: new Date().toISOString(), load_average: loadavg().map((v) => round(v, 2)) });
   } finally {
     log('stopping');
-    await stack.stop();
+    await stopAll();
     if (options.keep) log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

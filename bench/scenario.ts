@@ -6,6 +6,8 @@ import { round, type LatencySummary } from './stats';
 /** One printed line: a load run with what the processes around it did meanwhile. */
 export interface ScenarioLine {
   readonly scenario: string;
+  /** Which of the compared shapes answered (accept only): cluster, dev, seed. */
+  readonly target?: string;
   readonly mode: 'max' | 'rate';
   readonly round: number;
   readonly connections: number;
@@ -35,6 +37,7 @@ export async function runScenario(
   job: HttpJob | DirectJob,
   pids: Record<string, number | undefined>,
   memoryOf: readonly string[],
+  target?: string,
 ): Promise<{ line: ScenarioLine; result: LoadResult }> {
   let monitor: ReturnType<typeof startMonitor> | undefined;
   const result = await runLoad(job, (loadPid) => {
@@ -46,6 +49,7 @@ export async function runScenario(
     .reduce((sum, [, count]) => sum + count, 0);
   const line: ScenarioLine = {
     scenario: name,
+    ...(target === undefined ? {} : { target }),
     mode: job.rate === undefined ? 'max' : 'rate',
     round: roundNumber,
     connections: job.connections,
@@ -60,16 +64,28 @@ export async function runScenario(
     timeouts: result.timeouts,
     not_sent: result.notSent,
     rss_mb: usage.rss_mb,
-    cpu_pct: usage.cpu_pct,
+    cpu_pct: foldIdle(usage.cpu_pct),
     cpu_ms_per_request: perRequest(usage.cpu_pct, result.requests / result.seconds),
   };
   return { line, result };
 }
 
+/** The idle targets' processes (`<target>.<process>`) as one figure, `idle_targets`. */
+function foldIdle(cpuPct: Record<string, number>): Record<string, number> {
+  const folded: Record<string, number> = {};
+  for (const [name, pct] of Object.entries(cpuPct)) {
+    const key = name.includes('.') ? 'idle_targets' : name;
+    folded[key] = (folded[key] ?? 0) + pct;
+  }
+  return folded;
+}
+
+/** For each process of the shape under test (not the idle targets' `<target>.<process>`, not the machine's rest). */
 function perRequest(cpuPct: Record<string, number>, rps: number): Record<string, number> {
   const ms: Record<string, number> = {};
-  for (const name of ['receiver', 'temporal', 'load']) {
-    if (cpuPct[name] !== undefined && rps > 0) ms[name] = round((cpuPct[name] * 10) / rps, 3);
+  for (const [name, pct] of Object.entries(cpuPct)) {
+    if (name.includes('.') || ['bench', 'other', 'wordpress'].includes(name) || rps <= 0) continue;
+    ms[name] = round((pct * 10) / rps, 3);
   }
   return ms;
 }

@@ -13,11 +13,14 @@ export interface Service {
 /**
  * An entry point of the project (`src/receiver.ts`, ...) as its own process, started by node itself so the pid is
  * the service's own and its memory is measured alone: the TypeScript source through the tsx loader as
- * `npm run receiver` runs it, or, given `compiledDir`, the JavaScript tsc wrote there. Output goes to `logFile`
- * (not through this process, which shares the machine with what it measures); ready once `ready(log)` says so.
+ * `npm run receiver` runs it, or, given `compiledDir`, the JavaScript tsc wrote there. Given `command` instead, that
+ * program (the seed's gunicorn, Celery, Redis) in `cwd`. Output goes to `logFile` (not through this process, which
+ * shares the machine with what it measures); ready once `ready(log)` says so.
  */
 export async function spawnService(options: {
   entry: string;
+  command?: readonly [string, ...string[]];
+  cwd?: string;
   compiledDir?: string | undefined;
   env: Record<string, string>;
   logFile: string;
@@ -28,8 +31,9 @@ export async function spawnService(options: {
   const args = options.compiledDir
     ? [join(options.compiledDir, options.entry.replace(/\.ts$/, '.js'))]
     : ['--import', 'tsx', join(ROOT, options.entry)];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+  const [file, ...rest] = options.command ?? [process.execPath, ...args];
+  const child = spawn(file, rest, {
+    cwd: options.cwd ?? ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterOf } from '../src/codec/data-converter';
+import { parsePayloadKeys } from '../src/codec/keys';
+import { AesGcmPayloadCodec } from '../src/codec/payload-codec';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { startLlmStub } from '../test/support/llm-stub';
 import { freePort } from '../test/support/ports';
@@ -42,7 +45,7 @@ export async function startStack(options: BenchOptions, dir: string, log: (line:
   };
   try {
     const wanted = options.scenarios;
-    const needsReceiver = wanted.has('accept') || wanted.has('reject') || wanted.has('duplicate');
+    const needsReceiver = wanted.has('reject') || wanted.has('duplicate');
     const wantsLoop = wanted.has('loop');
     const suffix = randomUUID().slice(0, 8);
     const queues = { ingestQueue: `bench-ingest-${suffix}`, directQueue: `bench-direct-${suffix}`, loopQueue: `bench-loop-${suffix}` };
@@ -72,14 +75,16 @@ export async function startStack(options: BenchOptions, dir: string, log: (line:
     if (wordpress && 'stop' in wordpress) stops.push(() => wordpress.stop());
     const connection = await Connection.connect({ address: temporal.address });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const payloadKeys = `bench:${randomBytes(32).toString('base64')}`;
+    // The check lists the runs, and listing decodes their (encrypted) memo.
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterOf(new AesGcmPayloadCodec(parsePayloadKeys(payloadKeys))) });
 
     const relayEnv = {
       WP_RELAY_SECRET: BENCH_SECRET,
       TEMPORAL_ADDRESS: temporal.address,
       LOG_LEVEL: 'info',
       // Encrypted as in production, so the figures include the codec.
-      PAYLOAD_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      PAYLOAD_ENCRYPTION_KEYS: payloadKeys,
     };
     const http = async (name: string, entry: string, env: Record<string, string>, port?: number): Promise<HttpService> => {
       log(`starting ${name}`);

@@ -1,19 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import { compareKeys, type KeyCheck } from './key-check';
 
-export interface WorkflowCheck {
+export interface WorkflowCheck extends KeyCheck {
   readonly task_queue: string;
-  readonly accepted_keys: number;
-  readonly workflows: number;
-  /** Accepted keys with no workflow: lost events. Must be 0. */
-  readonly missing: number;
-  /** Workflow IDs seen more than once. Must be 0. */
-  readonly repeated_ids: number;
-  /** Workflows for keys never sent. Must be 0. */
-  readonly unknown: number;
-  /** Workflows for keys sent but never answered (in flight when a run ended): recorded, not acknowledged. Allowed. */
-  readonly unanswered_started: number;
-  readonly ok: boolean;
 }
 
 const VISIBILITY_WAIT_MS = 60_000;
@@ -28,6 +18,16 @@ export async function checkWorkflows(
   sent: ReadonlySet<string>,
   accepted: ReadonlySet<string>,
 ): Promise<WorkflowCheck> {
+  return { task_queue: taskQueue, ...(await workflowKeys(client, taskQueue, sent, accepted)) };
+}
+
+/** checkWorkflows() without the task queue's name. */
+export async function workflowKeys(
+  client: Client,
+  taskQueue: string,
+  sent: ReadonlySet<string>,
+  accepted: ReadonlySet<string>,
+): Promise<KeyCheck> {
   const query = `WorkflowType="enrichPost" AND TaskQueue="${taskQueue}"`;
   // Visibility is written after the start is acknowledged; wait until it has caught up and stopped moving.
   const deadline = Date.now() + VISIBILITY_WAIT_MS;
@@ -41,26 +41,19 @@ export async function checkWorkflows(
 
   const seen = new Map<string, number>();
   for await (const info of client.workflow.list({ query })) seen.set(info.workflowId, (seen.get(info.workflowId) ?? 0) + 1);
-  let workflows = 0;
-  let repeated = 0;
-  let unknown = 0;
-  let unanswered = 0;
-  for (const [id, runs] of seen) {
-    workflows += runs;
-    if (runs > 1) repeated += 1;
-    if (!sent.has(id)) unknown += 1;
-    else if (!accepted.has(id)) unanswered += 1;
+  return compareKeys(seen, sent, accepted);
+}
+
+/**
+ * Runs of `taskQueue` still open once the worker has had `waitMs` to catch up: accepted events whose workflow has
+ * not run to its end.
+ */
+export async function openRuns(client: Client, taskQueue: string, waitMs = VISIBILITY_WAIT_MS): Promise<number> {
+  const query = `WorkflowType="enrichPost" AND TaskQueue="${taskQueue}" AND ExecutionStatus="Running"`;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const { count } = await client.workflow.count(query);
+    if (count === 0 || Date.now() > deadline) return count;
+    await sleep(500);
   }
-  let missing = 0;
-  for (const key of accepted) if (!seen.has(key)) missing += 1;
-  return {
-    task_queue: taskQueue,
-    accepted_keys: accepted.size,
-    workflows,
-    missing,
-    repeated_ids: repeated,
-    unknown,
-    unanswered_started: unanswered,
-    ok: missing === 0 && repeated === 0 && unknown === 0,
-  };
 }

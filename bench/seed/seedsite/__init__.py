@@ -1,0 +1,4 @@
+# Loaded with Django so that @shared_task binds to this project's Celery app (Celery's documented Django layout).
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startTemporalCluster } from '../../src/cluster/cluster';
+import { SERVICES } from '../../src/cluster/server-config';
+import type { ServiceLayout } from '../../src/cluster/services';
+import { dataConverterOf } from '../../src/codec/data-converter';
+import { parsePayloadKeys } from '../../src/codec/keys';
+import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
+import { freePort } from '../../test/support/ports';
+import { healthy, spawnService } from '../services';
+import { checkTemporalTarget } from './temporal-check';
+import type { Target } from './target';
+
+const TASK_QUEUE = 'wp-ai-relay';
+
+/**
+ * The production shape: the cluster harness (src/cluster/: the real Temporal server 1.32 on PostgreSQL 15, its
+ * defaults and src/cluster/tuning.ts), the receiver and the worker each in its own process as a deployment runs
+ * them, payloads encrypted. As with `npm start`, no WordPress or LLM is configured: each run ends at its first
+ * activity (MissingConfig), so the worker still takes every run from the queue and closes it.
+ */
+export async function startClusterTarget(options: {
+  dir: string;
+  secret: string;
+  log: (line: string) => void;
+  receiverEnv: Record<string, string>;
+  workerEnv: Record<string, string>;
+  services: ServiceLayout;
+}): Promise<Target> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((error: unknown) => options.log(`stopping the cluster: ${String(error)}`));
+  };
+  try {
+    options.log('cluster: starting PostgreSQL and the Temporal server (src/cluster)');
+    const cluster = await startTemporalCluster({
+      dir: join(options.dir, 'cluster'),
+      services: options.services,
+      // As `npm run cluster` takes it: pre-built binaries, else the project's cached build, else built once.
+      binDir: process.env.TEMPORAL_SERVER_BIN_DIR || undefined,
+      log: (line) => options.log(`cluster: ${line}`),
+    });
+    stops.push(() => cluster.stop());
+    const payloadKeys = `bench:${randomBytes(32).toString('base64')}`;
+    const relayEnv = {
+      WP_RELAY_SECRET: options.secret,
+      TEMPORAL_ADDRESS: cluster.address,
+      TEMPORAL_NAMESPACE: cluster.namespace,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      PAYLOAD_ENCRYPTION_KEYS: payloadKeys,
+      LOG_LEVEL: 'info',
+    };
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    options.log('cluster: starting the receiver and the worker');
+    const receiver = await spawnService({
+      entry: 'src/receiver.ts',
+      env: { ...relayEnv, ...options.receiverEnv, PORT: String(port), HOST: '127.0.0.1' },
+      logFile: join(options.dir, 'receiver.log'),
+      ready: healthy(url),
+    });
+    stops.push(() => receiver.stop());
+    const worker = await spawnService({
+      entry: 'src/worker.ts',
+      env: { ...relayEnv, ...options.workerEnv },
+      logFile: join(options.dir, 'worker.log'),
+      ready: (log) => log.includes('worker polling'),
+    });
+    stops.push(() => worker.stop());
+    const connection = await Connection.connect({ address: cluster.address });
+    stops.push(() => connection.close());
+    const client = new Client({
+      connection,
+      namespace: cluster.namespace,
+      dataConverter: dataConverterOf(new AesGcmPayloadCodec(parsePayloadKeys(payloadKeys))),
+    });
+    // One process in the single layout, one per service otherwise: each counted once.
+    const temporal = [...new Set(SERVICES.map((service) => cluster.process(service)?.pid))];
+    const servicePids = temporal.length === 1 ? { temporal: temporal[0] } : Object.fromEntries(SERVICES.map((s) => [s, cluster.process(s)?.pid]));
+    return {
+      name: 'cluster',
+      url,
+      signer: 'relay',
+      pids: { receiver: receiver.pid, worker: worker.pid, ...servicePids, postgres: cluster.process('postgres')?.pid },
+      memoryOf: ['receiver', 'worker'],
+      check: (sent, accepted) => checkTemporalTarget('cluster', client, TASK_QUEUE, sent, accepted),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { dataConverterOf } from '../../src/codec/data-converter';
+import { readOrCreateKeyFile } from '../../src/codec/keys';
+import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
+import { freePort } from '../../test/support/ports';
+import { processTree } from '../proc-stats';
+import { spawnService } from '../services';
+import { checkTemporalTarget } from './temporal-check';
+import type { Target } from './target';
+
+const TASK_QUEUE = 'wp-ai-relay';
+
+/**
+ * `npm start` as a user runs it: one process holding the receiver and the worker, the embedded dev server (its
+ * SQLite file, the project's default pragmas) as its child, the Web UI on. No WordPress or LLM is configured, so
+ * each run's first activity fails at once with MissingConfig: the worker still picks up and closes every run, the
+ * counterpart of the seed's task whose AI step is `pass`.
+ */
+export async function startDevTarget(options: {
+  dir: string;
+  secret: string;
+  env: Record<string, string>;
+  log: (line: string) => void;
+}): Promise<Target> {
+  const [port, temporalPort, uiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const keyFile = join(options.dir, 'dev', 'payload-keys');
+  options.log('dev: starting `npm start` (embedded dev server, worker, receiver)');
+  const relay = await spawnService({
+    entry: 'src/main.ts',
+    env: {
+      WP_RELAY_SECRET: options.secret,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      TEMPORAL_DEV_UI_PORT: String(uiPort),
+      TEMPORAL_DEV_DB_FILE: join(options.dir, 'dev', 'temporal.db'),
+      // No PAYLOAD_ENCRYPTION_KEYS: `npm start` creates its key file, and the check reads the runs with it.
+      PAYLOAD_KEY_FILE: keyFile,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    logFile: join(options.dir, 'dev-relay.log'),
+    ready: (log) => log.includes('wp-ai-relay ready'),
+  });
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` }).catch(async (error: unknown) => {
+    await relay.stop();
+    throw error;
+  });
+  const codec = new AesGcmPayloadCodec(readOrCreateKeyFile(keyFile).keys);
+  const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterOf(codec) });
+  return {
+    name: 'dev',
+    url: `http://127.0.0.1:${port}`,
+    signer: 'relay',
+    pids: { relay: relay.pid, temporal: devServerPid(relay.pid) },
+    memoryOf: ['relay'],
+    check: (sent, accepted) => checkTemporalTarget('dev', client, TASK_QUEUE, sent, accepted),
+    stop: async () => {
+      await connection.close();
+      await relay.stop();
+    },
+  };
+}
+
+/** The embedded `temporal server start-dev` among the relay's descendants, so its CPU is counted apart. */
+function devServerPid(relayPid: number): number | undefined {
+  return processTree(relayPid).find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev');
+    } catch {
+      return false;
+    }
+  });
+}
