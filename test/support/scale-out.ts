@@ -74,7 +74,9 @@ export interface DeliveryAttempt {
   /** HTTP status, or 0 when the receiver could not be reached. */
   readonly status: number;
   readonly retryAfter: string | null;
+  /** When it was sent and when its answer (or the connection error) came back. */
   readonly atMs: number;
+  readonly answeredAtMs: number;
 }
 
 export interface Delivery {
@@ -101,23 +103,23 @@ export async function deliverLikeThePlugin(
   for (const deadline = Date.now() + deadlineMs; Date.now() < deadline; await sleep(retryDelayMs)) {
     const atMs = Date.now();
     const answer = await sendWebhook(url, event).catch(() => undefined);
-    attempts.push({ status: answer?.status ?? 0, retryAfter: answer?.headers.get('retry-after') ?? null, atMs });
+    attempts.push({ status: answer?.status ?? 0, retryAfter: answer?.headers.get('retry-after') ?? null, atMs, answeredAtMs: Date.now() });
     if (answer?.status === 202) return { key, url, attempts, outcome: String(answer.body.status) };
     assert.ok(answer === undefined || answer.status === 429 || answer.status >= 500, `${key} was refused with ${answer?.status}`);
   }
   assert.fail(`${key} was never accepted: ${attempts.map((a) => a.status).join(',')}`);
 }
 
-/** Every run on the task queue by workflow ID, once visibility lists at least `count` of them. */
-export async function runsByKey(client: Client, taskQueue: string, count: number): Promise<Map<string, WorkflowExecutionInfo[]>> {
-  let runs: WorkflowExecutionInfo[] = [];
-  for (const deadline = Date.now() + 60_000; runs.length < count && Date.now() < deadline; ) {
-    runs = [];
-    for await (const run of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) runs.push(run);
-    if (runs.length < count) await sleep(300);
-  }
+/** Every run on the task queue by workflow ID, once visibility lists each of `keys` (or after a minute, for the assertion). */
+export async function runsByKey(client: Client, taskQueue: string, keys: readonly string[]): Promise<Map<string, WorkflowExecutionInfo[]>> {
   const byKey = new Map<string, WorkflowExecutionInfo[]>();
-  for (const run of runs) byKey.set(run.workflowId, [...(byKey.get(run.workflowId) ?? []), run]);
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(300)) {
+    byKey.clear();
+    for await (const run of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
+      byKey.set(run.workflowId, [...(byKey.get(run.workflowId) ?? []), run]);
+    }
+    if (keys.every((key) => byKey.has(key))) break;
+  }
   return byKey;
 }
 
