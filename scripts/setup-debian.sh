@@ -2,7 +2,8 @@
 # What the test suite needs beyond Node.js and the npm packages: WordPress with its default theme, PHP and MariaDB
 # (a real WordPress), Chromium (Web UI and admin-screen tests), the `temporal` CLI (the dev server), Temporal's
 # time-skipping test server (Java, from Maven Central, for the long-outage tests) and, where a Go module proxy still
-# serves it, tctl. `npm test` runs this first (pretest), and so does .ci/run through it.
+# serves it, tctl; and for the cluster subset PostgreSQL and the Temporal server, built with Go.
+# `npm test` runs this first (pretest), and so does .ci/run through it.
 # On Debian or Ubuntu, as root or with sudo, it installs what is missing; elsewhere it names what is missing and
 # stops. When everything is there it only checks (well under a second), so it is safe to run every time.
 set -uo pipefail
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   wordpress wordpress-theme-twentytwentythree php-cli php-mysql php-xml php-mbstring php-curl
   mariadb-server chromium fonts-liberation
+  postgresql # the release's PostgreSQL server (15 on Debian 12), for the cluster harness
 )
 TCTL_VERSION=v1.18.4
 
@@ -89,6 +91,16 @@ if [ -z "${TCTL_PATH:-}" ] && ! command -v tctl >/dev/null 2>&1 && [ ! -e "$tctl
       echo "setup: tctl $TCTL_VERSION could not be installed: its test will be skipped (set TCTL_PATH to run it)"
     fi
   fi
+fi
+# The Temporal server and its sql tool for the cluster subset (npm run test:cluster, src/cluster): built once into
+# .tools/ with `go install` (about 5 minutes on 2 cores with a cold Go cache, printed so the suite's time stays
+# visible), or taken from TEMPORAL_SERVER_BIN_DIR.
+temporal_server_version=$(sed -n "s/^export const TEMPORAL_SERVER_VERSION = '\(.*\)';$/\1/p" src/cluster/server-binaries.ts)
+if [ -z "${TEMPORAL_SERVER_BIN_DIR:-}" ] && [ ! -x ".tools/temporal-server-$temporal_server_version/server" ]; then
+  node --import tsx -e "
+    require('./src/cluster/server-binaries').resolveServerBinaries(undefined, (line) => console.log('setup: ' + line))
+      .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
+  " || exit 1
 fi
 ((SECONDS < 2)) || echo "setup: ready in ${SECONDS} s"
 exit 0

