@@ -129,20 +129,27 @@ describe('scale-out: two receivers and two workers on one task queue', () => {
     assert.ok([...runs.values()].flat().every((r) => r.status.name === 'COMPLETED'), 'every run Completed');
 
     // The survivor finished what the victim held: the LLM attempt ran again on it, after the victim's heartbeat lapsed.
+    // On the cluster, a retry can first be matched to a poll the killed worker left open (frontend and matching are
+    // separate processes, so the dead connection is noticed late); that attempt runs nowhere, and only its own
+    // heartbeat timeout leads to the next. Such extra attempts are counted, and must not have reached the LLM (below).
+    let lingering = 0;
     for (const key of keys) {
       const { activities } = await activityRecords(scale.client.workflow.getHandle(key));
-      const summarize = activities.find((a) => a.type === 'summarizePost')!;
-      if (inVictimsHands.includes(key)) {
-        assert.equal(summarize.lastAttempt, 2, `${key}: a second attempt`);
-        assert.equal(summarize.lastIdentity, survivorId, `${key}: run by the surviving worker`);
-        assert.match(summarize.lastFailure ?? '', /heartbeat/i, `${key}: after the killed worker stopped heartbeating`);
-      } else {
-        assert.equal(summarize.lastAttempt, 1, `${key}: one attempt`);
+      const victimHeld = inVictimsHands.includes(key);
+      for (const a of activities) {
+        const expected = victimHeld && a.type === 'summarizePost' ? 2 : 1;
+        assert.ok(a.lastAttempt! >= expected, `${key}: ${a.type} attempt ${a.lastAttempt}`);
+        if (a.lastAttempt! > 1) {
+          assert.equal(a.lastIdentity, survivorId, `${key}: ${a.type} retried on the surviving worker`);
+          assert.match(a.lastFailure ?? '', /heartbeat/i, `${key}: ${a.type} retried only because the killed worker stopped heartbeating`);
+        }
+        lingering += a.lastAttempt! - expected;
       }
+      if (victimHeld) assert.ok(activities.find((a) => a.type === 'summarizePost')!.lastAttempt! >= 2, `${key}: a second attempt`);
       if (!holder.has(key)) assert.ok(activities.every((a) => a.lastIdentity === survivorId), `${key}: sent after the kill, run by the survivor`);
     }
 
-    // One LLM call per post, plus one for each attempt the victim took down with it; one summary write per post.
+    // One LLM call per post, plus one for each attempt the victim took down with it: nothing else ran twice.
     const asked = summarisedTitles(llm.requests);
     for (const key of keys) {
       const expected = inVictimsHands.includes(key) ? 2 : 1;
@@ -159,7 +166,7 @@ describe('scale-out: two receivers and two workers on one task queue', () => {
     t.diagnostic(
       `${keys.length} events, ${deliveries.flat().length} deliveries (${deliveries.filter((d) => d.length === 2).length} keys to both receivers); ` +
         `attempts held at the kill ${held.join(' / ')}; victim ${victimId} took ${inVictimsHands.length} LLM attempts down, ` +
-        `survivor ${survivorId} finished them ${(recoveredMs / 1000).toFixed(1)} s after the kill; ${llm.requests.length} LLM requests; runs started per receiver ${acceptedBy.join(' / ')}`,
+        `survivor ${survivorId} finished them ${(recoveredMs / 1000).toFixed(1)} s after the kill; ${lingering} attempts matched to the killed worker's lingering polls; ${llm.requests.length} LLM requests; runs started per receiver ${acceptedBy.join(' / ')}`,
     );
   });
 });
