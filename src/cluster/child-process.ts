@@ -16,7 +16,9 @@ process.once('exit', () => {
 export function spawnLogged(command: string, args: readonly string[], logFile: string, options: SpawnOptions = {}): ChildProcess {
   const fd = openSync(logFile, 'a', 0o600);
   try {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', fd, fd] });
+    // Its own process group: Ctrl-C in a terminal reaches the harness only, which then stops the services before
+    // PostgreSQL instead of every process at once.
+    const child = spawn(command, args, { ...options, stdio: ['ignore', fd, fd], detached: true });
     live.add(child);
     child.once('exit', () => live.delete(child));
     return child;

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freeLowPort, freePort } from './free-port';
+import { freeLowPort, isFree } from './free-port';
 import { registerNamespace, waitUntilUsable } from './namespace';
 import { startPostgres, type Postgres } from './postgres';
 import { setUpSchemas } from './schema';
@@ -48,16 +48,33 @@ export interface TemporalCluster {
   stop(): Promise<void>;
 }
 
-/** Free ports for every service's gRPC and membership listener and the frontend's HTTP API. */
-async function allocatePorts(): Promise<ClusterPorts> {
-  const taken = new Set<number>();
-  const services = {} as Record<ServiceName, { grpc: number; membership: number }>;
-  for (const service of SERVICES) {
-    const membership = await freeLowPort(taken);
-    taken.add(membership);
-    services[service] = { grpc: await freePort(), membership };
+/**
+ * The ports this directory's cluster used last time when they are all still free, so an address a relay was given
+ * keeps working across `npm run cluster` runs; else new ones (kept for next time).
+ */
+async function portsFor(dir: string): Promise<{ ports: ClusterPorts; postgres: number }> {
+  const file = join(dir, 'ports.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { ports: ClusterPorts; postgres: number };
+    const all = [saved.postgres, saved.ports.frontendHttp, ...Object.values(saved.ports.services).flatMap((s) => [s.grpc, s.membership])];
+    if ((await Promise.all(all.map(isFree))).every(Boolean)) return saved;
   }
-  return { services, frontendHttp: await freePort() };
+  const fresh = await allocatePorts();
+  writeFileSync(file, `${JSON.stringify(fresh)}\n`);
+  return fresh;
+}
+
+/** Ports for every service's gRPC and membership listener, the frontend's HTTP API and PostgreSQL, all distinct. */
+async function allocatePorts(): Promise<{ ports: ClusterPorts; postgres: number }> {
+  const taken = new Set<number>();
+  const next = async () => {
+    const port = await freeLowPort(taken);
+    taken.add(port);
+    return port;
+  };
+  const services = {} as Record<ServiceName, { grpc: number; membership: number }>;
+  for (const service of SERVICES) services[service] = { grpc: await next(), membership: await next() };
+  return { ports: { services, frontendHttp: await next() }, postgres: await next() };
 }
 
 /**
@@ -76,8 +93,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
   if (process.getuid?.() === 0) chmodSync(options.dir, 0o711);
 
   const binaries = await resolveServerBinaries(options.binDir, log);
-  const ports = await allocatePorts();
-  const pgPort = await freePort();
+  const { ports, postgres: pgPort } = await portsFor(options.dir);
   const configFile = join(options.dir, 'temporal-server.yaml');
   const address = `127.0.0.1:${ports.services.frontend.grpc}`;
   const runner = new ServiceRunner({ server: binaries.server, configFile, logDir: join(options.dir, 'logs'), ports, layout });

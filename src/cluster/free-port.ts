@@ -12,6 +12,11 @@ function tryListen(port: number): Promise<number | undefined> {
   });
 }
 
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+export async function isFree(port: number): Promise<boolean> {
+  return (await tryListen(port)) === port;
+}
+
 /** A port free right now on 127.0.0.1 (the OS picks it), so parallel test runs never collide. */
 export async function freePort(): Promise<number> {
   const port = await tryListen(0);
@@ -20,9 +25,10 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A free port below 32768, for Temporal's membership ports: its cluster_membership table keeps them as SMALLINT,
- * and the OS's ephemeral ports (from 32768 on Linux) do not fit. Also below the range the OS hands out for
- * outgoing connections, so nothing else takes it by chance before the service binds it.
+ * A free port below 32768, for a server that must get the same port back after a restart: the OS hands ports from
+ * 32768 on (Linux's ephemeral range) to outgoing connections, so one of those may be taken by any client while the
+ * server is down (seen: the frontend's HTTP port). Temporal's membership ports must be below it anyway: its
+ * cluster_membership table keeps them as SMALLINT.
  */
 export async function freeLowPort(taken: ReadonlySet<number> = new Set()): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt += 1) {

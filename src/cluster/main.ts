@@ -56,8 +56,7 @@ async function main(): Promise<number> {
   );
   if (command.length === 0) {
     await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, done);
     });
     await cluster.stop();
     return 0;
@@ -66,6 +65,9 @@ async function main(): Promise<number> {
     stdio: 'inherit',
     env: { ...process.env, TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace },
   });
+  // The command gets Ctrl-C from the terminal itself; other signals are passed on. Either way the harness waits for
+  // it to exit and then stops the cluster, rather than dying first and leaving the cluster running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => signal !== 'SIGINT' && child.kill(signal));
   const code = await new Promise<number>((done) => {
     child.once('error', (error) => (console.error(`${command[0]}: ${error.message}`), done(127)));
     child.once('exit', (exitCode, signal) => done(exitCode ?? (signal ? 128 : 1)));

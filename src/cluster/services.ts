@@ -69,8 +69,14 @@ export class ServiceRunner {
     return readFileSync(this.logFile(p), 'utf8').trim().split('\n').slice(-5).map((line) => line.slice(0, 600)).join('\n');
   }
 
+  /**
+   * The first process alone, then the others together: every process writes the cluster metadata from its config on
+   * start (compare-and-swap), and several doing it at once fail with "SaveClusterMetadata encountered version mismatch".
+   */
   async startAll(timeoutMs: number): Promise<void> {
-    await Promise.all(this.processes.map((p) => this.startProcess(p, timeoutMs)));
+    const [first, ...rest] = this.processes;
+    await this.startProcess(first!, timeoutMs);
+    await Promise.all(rest.map((p) => this.startProcess(p, timeoutMs)));
   }
 
   async stopAll(): Promise<void> {

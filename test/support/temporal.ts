@@ -5,7 +5,7 @@ import { startTemporalCluster, type TemporalCluster } from '../../src/cluster/cl
 import type { ServiceLayout } from '../../src/cluster/services';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
-import { freePort } from './ports';
+import { freeLowPort, freePort } from '../../src/cluster/free-port';
 
 export interface TestTemporal extends DevServer {
   /** Stops and starts the server again on the same port and database: history survives, like a real restart. */
@@ -32,7 +32,7 @@ export async function startTestTemporal(options: { ui?: boolean; codecEndpoint?:
 }
 
 async function startTestDevServer(dir: string, options: { ui?: boolean; codecEndpoint?: string }): Promise<TestTemporal> {
-  const port = await freePort();
+  const port = await freeLowPort(); // outside the ephemeral range, so no client takes it while the server restarts
   const uiPort = options.ui ? await freePort() : undefined;
   const start = async (): Promise<TestTemporal> => {
     const server = await startDevServer({ port, uiPort, uiCodecEndpoint: options.codecEndpoint, dbFile: join(dir, 'temporal.db'), namespace: 'default', retentionDays: 7 });

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTemporalCluster } from '../src/cluster/cluster';
+import type { ServiceLayout } from '../src/cluster/services';
+
+/**
+ * How long the cluster harness takes to start and stop, per layout: on a fresh directory (initdb and schemas
+ * included) and again on the same directory (what `npm run cluster` costs after the first time). Prints figures
+ * only. `npx tsx bench/cluster-startup.ts`
+ */
+async function measure(layout: ServiceLayout): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-cluster-bench-'));
+  const binDir = process.env.TEMPORAL_SERVER_BIN_DIR || undefined;
+  try {
+    for (const round of ['fresh dir', 'same dir']) {
+      const started = performance.now();
+      const cluster = await startTemporalCluster({ dir, services: layout, binDir });
+      const ready = performance.now();
+      await cluster.stop();
+      const stopped = performance.now();
+      console.log(
+        `${layout.padEnd(8)} ${round}: ready in ${((ready - started) / 1000).toFixed(1)} s, stopped in ${((stopped - ready) / 1000).toFixed(1)} s` +
+          `  (load ${loadavg()[0]!.toFixed(1)})`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  for (const layout of ['single', 'separate'] as const) await measure(layout);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
