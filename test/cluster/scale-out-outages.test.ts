@@ -48,7 +48,13 @@ describe('scale-out on the cluster: a Temporal service killed and restarted mid-
   let summaryWrites: Awaited<ReturnType<typeof countSummaryWrites>>;
 
   before(async () => {
-    [cluster, wp, llm] = await Promise.all([startClusterForTests(dir, 'separate'), startWordPress(), startLlmStub()]);
+    // Settled, so that when one part fails to start, after() still stops the others.
+    const parts = await Promise.allSettled([
+      startClusterForTests(dir, 'separate').then((c) => (cluster = c)),
+      startWordPress().then((w) => (wp = w)),
+      startLlmStub().then((l) => (llm = l)),
+    ]);
+    for (const part of parts) if (part.status === 'rejected') throw part.reason;
     summaryWrites = await countSummaryWrites(wp);
     // Slow enough that attempts are in flight whenever the service dies.
     llm.setDefault({ kind: 'summary', delayMs: 1000 });

@@ -40,7 +40,13 @@ describe('scale-out: two receivers and two workers on one task queue', () => {
   let scale: ScaleOut;
 
   before(async () => {
-    [temporal, wp, llm] = await Promise.all([startTestTemporal(), startWordPress(), startLlmStub()]);
+    // Settled, so that when one part fails to start, after() still stops the others.
+    const parts = await Promise.allSettled([
+      startTestTemporal().then((t) => (temporal = t)),
+      startWordPress().then((w) => (wp = w)),
+      startLlmStub().then((l) => (llm = l)),
+    ]);
+    for (const part of parts) if (part.status === 'rejected') throw part.reason;
     scale = await startScaleOut({
       address: temporal.address,
       workerEnv: {
