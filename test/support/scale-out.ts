@@ -110,7 +110,10 @@ export async function deliverLikeThePlugin(
   assert.fail(`${key} was never accepted: ${attempts.map((a) => a.status).join(',')}`);
 }
 
-/** Every run on the task queue by workflow ID, once visibility lists each of `keys` (or after a minute, for the assertion). */
+/**
+ * Every run on the task queue by workflow ID, once visibility lists each of `keys` as closed (or after a minute, for
+ * the assertion): call it after the results, since visibility is updated after the run closes, later on a cluster.
+ */
 export async function runsByKey(client: Client, taskQueue: string, keys: readonly string[]): Promise<Map<string, WorkflowExecutionInfo[]>> {
   const byKey = new Map<string, WorkflowExecutionInfo[]>();
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(300)) {
@@ -118,7 +121,7 @@ export async function runsByKey(client: Client, taskQueue: string, keys: readonl
     for await (const run of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
       byKey.set(run.workflowId, [...(byKey.get(run.workflowId) ?? []), run]);
     }
-    if (keys.every((key) => byKey.has(key))) break;
+    if (keys.every((key) => byKey.get(key)?.every((run) => run.status.name !== 'RUNNING'))) break;
   }
   return byKey;
 }
