@@ -10,6 +10,8 @@ export interface ActivityRecord {
   readonly lastAttempt: number | undefined;
   readonly lastStartedAtMs: number | undefined;
   readonly lastFailure: string | undefined;
+  /** The worker that ran the last attempt (its identity, `pid@host` by default). */
+  readonly lastIdentity: string | undefined;
 }
 
 /** Every activity of a run, from its history (Temporal records the last started attempt of each). */
@@ -29,6 +31,7 @@ export async function activityRecords(
         lastAttempt: undefined,
         lastStartedAtMs: undefined,
         lastFailure: undefined,
+        lastIdentity: undefined,
       });
     }
     const started = event.activityTaskStartedEventAttributes;
@@ -39,6 +42,7 @@ export async function activityRecords(
         lastAttempt: started.attempt ?? undefined,
         lastStartedAtMs: tsToMs(event.eventTime),
         lastFailure: started.lastFailure?.message ?? undefined,
+        lastIdentity: started.identity ?? undefined,
       });
     }
   }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 /** One scripted answer of the stand-in LLM. */
 export type LlmBehaviour =
-  | { kind: 'summary'; summary?: string; delayMs?: number }
+  /** A summary; `until` holds the answer back (e.g. so attempts stay in a worker's hands until a test lets go). */
+  | { kind: 'summary'; summary?: string; delayMs?: number; until?: Promise<unknown> }
   /** A comment verdict; without a label, the stand-in's keyword rules pick one. `until` holds the answer back. */
   | { kind: 'verdict'; label?: string; confidence?: number; reason?: string; until?: Promise<unknown> }
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }
@@ -90,6 +91,7 @@ export async function startLlmStub(): Promise<LlmStub> {
           return send(res, 200, completion(body.model, JSON.stringify(verdictFor(body, { kind: 'verdict' }))));
         }
         if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+        await behaviour.until;
         const title = /^Title: (.*)$/m.exec(body.messages.at(-1)?.content ?? '')?.[1] ?? 'the post';
         const summary = behaviour.summary ?? `A short summary of “${title}”.`;
         return send(res, 200, completion(body.model, JSON.stringify({ summary })));

@@ -31,7 +31,8 @@ export async function spawnReceiver(env: Record<string, string>, port?: number):
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   const waitExit = () => (exited() ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve())));
 
-  const deadline = Date.now() + 30_000;
+  // tsx compiles the receiver at start-up: seconds on a loaded machine, more with several processes starting at once.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (exited()) throw new Error(`receiver exited during start-up:\n${output}`);
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
