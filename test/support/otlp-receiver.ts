@@ -35,7 +35,7 @@ const TraceRequest = (generatedRoot as unknown as ProtoRoot).opentelemetry.proto
  * SDK sends, protobuf (`application/x-protobuf`, decoded with OpenTelemetry's own proto definitions) and JSON
  * (`application/json`), answers 200 with an empty ExportTraceServiceResponse, and keeps every span.
  */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(listenPort = 0): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const contentTypes: string[] = [];
   let requests = 0;
@@ -65,8 +65,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => res.destroy(error as Error));
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  server.listen(listenPort, '127.0.0.1');
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
