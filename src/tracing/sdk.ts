@@ -1,6 +1,7 @@
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { IResource } from '@opentelemetry/resources';
+import { BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   makeWorkflowExporter,
   OpenTelemetryActivityInboundInterceptor,
@@ -28,6 +29,11 @@ export function startSdk(config: Config, serviceName: string): Tracing | undefin
     void sdk.shutdown();
     return undefined;
   }
+  return { ...temporalTracing(provider.getActiveSpanProcessor(), provider.resource), shutdown: () => sdk.shutdown() };
+}
+
+/** The Temporal interceptors, their spans ending in `processor`; apart from startSdk so replay tests install the same. */
+export function temporalTracing(processor: SpanProcessor, resource: IResource): Omit<Tracing, 'shutdown'> {
   return {
     clientInterceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
     worker: {
@@ -37,8 +43,7 @@ export function startSdk(config: Config, serviceName: string): Tracing | undefin
         outbound: new OpenTelemetryActivityOutboundInterceptor(context),
       }),
       // Workflow spans go through the provider's own processors, so they are batched and exported like the rest.
-      sinks: { exporter: makeWorkflowExporter(provider.getActiveSpanProcessor(), provider.resource) },
+      sinks: { exporter: makeWorkflowExporter(processor, resource) },
     },
-    shutdown: () => sdk.shutdown(),
   };
 }
