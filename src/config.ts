@@ -46,6 +46,25 @@ const giveUpDuration = z
     }
   }, 'must be a duration between 1m and 30d, e.g. 24h or 36h');
 
+const tracingEnv = z.object({
+  OTEL_SDK_DISABLED: z.stringbool().optional(),
+  OTEL_TRACES_EXPORTER: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: optionalString,
+});
+
+/** Tracing is on when an exporter or an OTLP endpoint is named, and neither OTEL_SDK_DISABLED nor `none` says no. */
+function tracingOf(e: z.output<typeof tracingEnv>) {
+  const exporters = e.OTEL_TRACES_EXPORTER?.split(',').map((name) => name.trim()) ?? [];
+  const named = exporters.length > 0 || e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined;
+  return {
+    enabled: e.OTEL_SDK_DISABLED !== true && named && !exporters.includes('none'),
+    /** Set: the SDK names the service from it; unset: each process names itself (wp-ai-relay-receiver, ...). */
+    serviceName: e.OTEL_SERVICE_NAME,
+  };
+}
+
 const envSchema = z.object({
   PORT: port(8000),
   HOST: z.string().default('0.0.0.0'),
@@ -135,6 +154,9 @@ const envSchema = z.object({
   WP_RELAY_SECRET_FILE: optionalString,
   PAYLOAD_ENCRYPTION_KEYS_FILE: optionalString,
   WP_APP_PASSWORD_FILE: optionalString,
+  // Tracing (docs/operations.md, "Tracing"). The OpenTelemetry SDK reads every OTEL_* variable itself (protocol,
+  // headers, sampler, resource); these few decide only whether it starts at all, so with none set no SDK code runs.
+  ...tracingEnv.shape,
 });
 
 /** The variables that may come from a file named by `<NAME>_FILE`. */
@@ -258,6 +280,7 @@ const configSchema = envSchema
         ],
         authToken: e.CODEC_AUTH_TOKEN,
       },
+      tracing: tracingOf(e),
       automation: {
         batchConcurrency: e.BATCH_CONCURRENCY,
         batchChildrenPerRun: e.BATCH_CHILDREN_PER_RUN,
@@ -293,6 +316,15 @@ export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration (fix these environment variables and start again):\n  - ${problems.join('\n  - ')}`);
   }
+}
+
+/**
+ * Whether tracing is asked for, read before anything else loads: OpenTelemetry's HTTP instrumentation must hook
+ * `http` before Koa requires it. An invalid value reads as "no"; loadConfig then reports it.
+ */
+export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  const parsed = tracingEnv.safeParse(env);
+  return parsed.success && tracingOf(parsed.data).enabled;
 }
 
 /** Parses the environment once. The only reader of process.env in the project. */

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { traceFields } from './tracing/trace-fields';
 
 export type Logger = pino.Logger;
 
@@ -6,10 +7,17 @@ export type Logger = pino.Logger;
  * JSON logs on stdout. Call sites log chosen fields only (request id, idempotency key, event, outcome); the
  * redact list is the second line of defence should a header object or payload ever be logged by mistake.
  */
-export function createLogger(level: string, name: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  name: string,
+  destination?: pino.DestinationStream,
+  /** With tracing on: each line written inside a span carries its trace_id and span_id. */
+  options: { traceIds?: boolean } = {},
+): Logger {
   return pino({
     name,
     level,
+    ...(options.traceIds ? { mixin: traceFields } : {}),
     serializers: { err: serializeError },
     redact: {
       paths: [

@@ -1,3 +1,5 @@
+// First: with tracing on, the HTTP instrumentation must hook `http` before anything below loads it.
+import './tracing/preload';
 import { relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from './codec/data-converter';
@@ -9,6 +11,7 @@ import { startDevServer, type DevServer } from './temporal/dev-server';
 import { temporalConnectionOptions } from './temporal/connection-options';
 import { installRuntime } from './temporal/runtime';
 import { createRelayWorker } from './temporal/worker';
+import { startTracing } from './tracing/start-tracing';
 
 /**
  * `npm start`: the whole relay in one process: an embedded Temporal dev server (unless TEMPORAL_ADDRESS is set),
@@ -18,7 +21,8 @@ runEntryPoint(async () => {
   const startedAt = Date.now();
   const config = loadConfig();
   installRuntime('WARN', config.worker.metricsAddress);
-  const logger = createLogger(config.logLevel, 'wp-ai-relay');
+  const tracing = startTracing(config, 'wp-ai-relay');
+  const logger = createLogger(config.logLevel, 'wp-ai-relay', undefined, { traceIds: tracing !== undefined });
   if (config.webhook.usingDevSecret) {
     logger.warn('no WP_RELAY_SECRET set: accepting webhooks signed with the public development secret');
   }
@@ -38,10 +42,21 @@ runEntryPoint(async () => {
     });
   }
   const address = config.temporal.address ?? dev!.address;
-  const { worker, connection: workerConnection } = await createRelayWorker({ config, address, codec });
+  const { worker, connection: workerConnection } = await createRelayWorker({
+    config,
+    address,
+    codec,
+    logger,
+    ...(tracing ? { tracing: tracing.worker } : {}),
+  });
   const running = worker.run();
   const connection = await Connection.connect(temporalConnectionOptions(config, address));
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterOf(codec) });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterOf(codec),
+    ...(tracing ? { interceptors: tracing.clientInterceptors } : {}),
+  });
   const receiver = await startReceiver({ config, client, logger, codec });
 
   const lines = [
@@ -68,5 +83,6 @@ runEntryPoint(async () => {
     await workerConnection.close();
     await connection.close();
     await dev?.stop();
+    await tracing?.shutdown();
   };
 });

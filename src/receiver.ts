@@ -1,3 +1,5 @@
+// First: with tracing on, the HTTP instrumentation must hook `http` before anything below loads it.
+import './tracing/preload';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from './codec/data-converter';
 import { loadConfig } from './config';
@@ -6,18 +8,26 @@ import { startReceiver } from './http/server';
 import { createLogger } from './logger';
 import { requireTemporalAddress } from './temporal/address';
 import { temporalConnectionOptions } from './temporal/connection-options';
+import { startTracing } from './tracing/start-tracing';
 
 /** The receiver alone, for deployments that scale it apart from the worker. */
 runEntryPoint(async () => {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel, 'wp-ai-relay-receiver');
+  const tracing = startTracing(config, 'wp-ai-relay-receiver');
+  const logger = createLogger(config.logLevel, 'wp-ai-relay-receiver', undefined, { traceIds: tracing !== undefined });
   const connection = Connection.lazy(temporalConnectionOptions(config, requireTemporalAddress(config, 'receiver')));
   const { codec } = resolvePayloadCodec(config);
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterOf(codec) });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterOf(codec),
+    ...(tracing ? { interceptors: tracing.clientInterceptors } : {}),
+  });
   const receiver = await startReceiver({ config, client, logger, codec });
   logger.info({ url: receiver.url }, 'receiver listening');
   return async () => {
     await receiver.close();
     await connection.close();
+    await tracing?.shutdown();
   };
 });

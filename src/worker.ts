@@ -1,16 +1,25 @@
+// First: with tracing on, the HTTP instrumentation must hook `http` before anything below loads it.
+import './tracing/preload';
 import { loadConfig } from './config';
 import { runEntryPoint } from './entry-point';
 import { createLogger } from './logger';
 import { requireTemporalAddress } from './temporal/address';
 import { installRuntime } from './temporal/runtime';
 import { createRelayWorker } from './temporal/worker';
+import { startTracing } from './tracing/start-tracing';
 
 /** The worker alone: workflows and activities on the task queue. */
 runEntryPoint(async () => {
   const config = loadConfig();
   installRuntime('WARN', config.worker.metricsAddress);
-  const logger = createLogger(config.logLevel, 'wp-ai-relay-worker');
-  const { worker, connection } = await createRelayWorker({ config, address: requireTemporalAddress(config, 'worker') });
+  const tracing = startTracing(config, 'wp-ai-relay-worker');
+  const logger = createLogger(config.logLevel, 'wp-ai-relay-worker', undefined, { traceIds: tracing !== undefined });
+  const { worker, connection } = await createRelayWorker({
+    config,
+    address: requireTemporalAddress(config, 'worker'),
+    logger,
+    ...(tracing ? { tracing: tracing.worker } : {}),
+  });
   const running = worker.run();
   logger.info({ taskQueue: config.temporal.taskQueue, metricsAddress: config.worker.metricsAddress }, 'worker polling');
   running.catch((error: unknown) => {
@@ -21,5 +30,6 @@ runEntryPoint(async () => {
     worker.shutdown();
     await running;
     await connection.close();
+    await tracing?.shutdown();
   };
 });

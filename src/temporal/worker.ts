@@ -3,6 +3,9 @@ import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { dataConverterOf, resolvePayloadCodec } from '../codec/data-converter';
 import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Tracing } from '../tracing/start-tracing';
+import { logActivityAttempts } from './activity-log';
 import { heartbeatWhileRunning } from './activity-heartbeat';
 import { temporalConnectionOptions } from './connection-options';
 
@@ -18,6 +21,10 @@ export interface RelayWorkerOptions {
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   /** The payload codec; resolved from config (resolvePayloadCodec) when not given. */
   readonly codec?: PayloadCodec;
+  /** Logs one line per activity attempt when given. */
+  readonly logger?: Logger;
+  /** Tracing's worker side (startTracing), when tracing is on. */
+  readonly tracing?: Tracing['worker'];
 }
 
 export interface RelayWorker {
@@ -26,7 +33,7 @@ export interface RelayWorker {
 }
 
 export async function createRelayWorker(options: RelayWorkerOptions): Promise<RelayWorker> {
-  const { config } = options;
+  const { config, tracing } = options;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, options.address));
   try {
     const worker = await Worker.create({
@@ -35,7 +42,16 @@ export async function createRelayWorker(options: RelayWorkerOptions): Promise<Re
       taskQueue: config.temporal.taskQueue,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
       activities: createActivities({ config, ...options.activityDeps }),
-      interceptors: { activity: [heartbeatWhileRunning] },
+      // The tracing interceptor comes first: it opens the attempt's span, inside which the others run and log.
+      interceptors: {
+        activity: [
+          ...(tracing ? [tracing.activity] : []),
+          heartbeatWhileRunning,
+          ...(options.logger ? [logActivityAttempts(options.logger)] : []),
+        ],
+        ...(tracing ? { workflowModules: tracing.workflowModules } : {}),
+      },
+      ...(tracing ? { sinks: tracing.sinks } : {}),
       // SIGTERM: attempts in flight get this long to finish; then they are cancelled (their HTTP calls aborted)
       // and handed back to Temporal, which retries them on another worker at once rather than after a timeout.
       shutdownGraceTime: config.worker.shutdownGraceMs,

@@ -15,6 +15,8 @@ export interface CrmRequest {
   readonly webhookId: string | undefined;
   readonly signatureValid: boolean;
   readonly status: number;
+  /** The W3C trace context the caller sent, when tracing is on. */
+  readonly traceparent: string | undefined;
 }
 
 export interface CrmStub {
@@ -57,7 +59,7 @@ export async function startCrmStub(): Promise<CrmStub> {
       signatureValid = false;
     }
     const answer = (status: number, headers: Record<string, string> = {}) => {
-      requests.push({ idempotencyKey, webhookId: header('webhook-id'), signatureValid, status });
+      requests.push({ idempotencyKey, webhookId: header('webhook-id'), signatureValid, status, traceparent: header('traceparent') });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify({ status }));
     };

@@ -19,6 +19,8 @@ export interface LlmRequest {
   readonly messages: { role: string; content: string }[];
   readonly response_format?: { type: string; json_schema?: { name: string; strict?: boolean } };
   readonly authorization: string | undefined;
+  /** The W3C trace context the caller sent, when tracing is on. */
+  readonly traceparent: string | undefined;
 }
 
 export interface LlmStub {
@@ -60,8 +62,8 @@ export async function startLlmStub(): Promise<LlmStub> {
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
     }
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<LlmRequest, 'authorization'>;
-    requests.push({ ...body, authorization: req.headers.authorization });
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<LlmRequest, 'authorization' | 'traceparent'>;
+    requests.push({ ...body, authorization: req.headers.authorization, traceparent: typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined });
     peakConcurrent = Math.max(peakConcurrent, ++concurrent);
     res.once('close', () => concurrent--);
     const behaviour = queue.shift() ?? fallback;
@@ -129,7 +131,7 @@ const VERDICT_RULES = [
   { pattern: /\?/, label: 'question', confidence: 0.88, reason: 'Asks the author a question about the post.' },
 ] as const;
 
-function verdictFor(body: Omit<LlmRequest, 'authorization'>, behaviour: Extract<LlmBehaviour, { kind: 'verdict' }>) {
+function verdictFor(body: Omit<LlmRequest, 'authorization' | 'traceparent'>, behaviour: Extract<LlmBehaviour, { kind: 'verdict' }>) {
   const comment = body.messages.at(-1)?.content.split('\nComment:\n')[1] ?? '';
   const rule = VERDICT_RULES.find((r) => r.pattern.test(comment)) ?? { label: 'ok', confidence: 0.9, reason: 'A friendly comment on the topic of the post.' };
   return {
