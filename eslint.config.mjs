@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', '.scratch/', 'wordpress-plugin/', 'docs/'] },
+  { ignores: ['dist/', 'node_modules/', '.data/', '.scratch/', 'wordpress-plugin/', 'docs/', '.tools/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
