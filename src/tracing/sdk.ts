@@ -21,6 +21,8 @@ export function startSdk(config: Config, serviceName: string): Tracing | undefin
   const sdk = new NodeSDK({
     ...(config.tracing.serviceName === undefined ? { serviceName } : {}),
     instrumentations: [...earlyInstrumentations, outgoingRequestInstrumentation(config.crm.webhookUrl)],
+    // Logs stay JSON lines on stdout (with trace ids); no OTLP log exporter is built for records never emitted.
+    logRecordProcessors: [],
   });
   sdk.start();
   const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate();
