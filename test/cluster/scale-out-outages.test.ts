@@ -139,17 +139,22 @@ describe('scale-out on the cluster: a Temporal service killed and restarted mid-
       assert.equal(run, `${keys[i]}/${runs.get(keys[i]!)![0]!.runId}`, 'written by the run of its own key');
     }
 
-    // Nothing twice: an LLM call or a write per attempt the history records, and a retried attempt only after a failure.
+    // Nothing twice: at most one LLM call or write per attempt the history records, and a second one only after a
+    // failure made Temporal retry. An attempt can reach no one: history recorded it as started, then died before the
+    // task reached a worker; its heartbeat timeout starts the next. Those are counted too.
     const asked = summarisedTitles(llm.requests, askedBefore);
     const writes = await summaryWrites(postIds);
     const retried = new Map<string, number>();
+    let unreached = 0;
     for (const [i, key] of keys.entries()) {
       const { activities } = await activityRecords(scale.client.workflow.getHandle(key));
       const summarize = activities.find((a) => a.type === 'summarizePost')!;
       const write = activities.find((a) => a.type === 'writeSummary')!;
       const title = `Outage of ${service} ${i + 1}`;
-      assert.equal(asked.filter((a) => a === title).length, summarize.lastAttempt, `${title}: one LLM call per attempt`);
-      assert.equal(writes.get(postIds[i]!), write.lastAttempt, `${title}: one write per attempt`);
+      const [calls, written] = [asked.filter((a) => a === title).length, writes.get(postIds[i]!)!];
+      assert.ok(calls >= 1 && calls <= summarize.lastAttempt!, `${title}: ${calls} LLM calls in ${summarize.lastAttempt} attempts`);
+      assert.ok(written >= 1 && written <= write.lastAttempt!, `${title}: ${written} writes in ${write.lastAttempt} attempts`);
+      unreached += summarize.lastAttempt! - calls + (write.lastAttempt! - written);
       for (const a of activities.filter((a) => a.lastAttempt! > 1)) {
         const why = `${a.type} retried after "${a.lastFailure}"`;
         retried.set(why, (retried.get(why) ?? 0) + 1);
@@ -163,7 +168,7 @@ describe('scale-out on the cluster: a Temporal service killed and restarted mid-
         `restart took ${((restartedAt - restartAt) / 1000).toFixed(1)} s; ${whileDown.length} requests while down (${whileDown.filter((a) => a.status === 503).length}×503), ` +
         `${refused.length}×503 in all; first 202 after the kill ${((firstAcceptAfter - killedAt) / 1000).toFixed(1)} s after it (${((firstAcceptAfter - restartAt) / 1000).toFixed(1)} s after the restart began); ` +
         `last run closed ${((lastClose - restartAt) / 1000).toFixed(1)} s after the restart began; runs per key 1; ` +
-        `${lostAnswers.length} starts recorded whose answer was 503 (the retry got duplicate); ${asked.length} LLM calls for ${EVENTS} posts; ` +
+        `${lostAnswers.length} starts recorded whose answer was 503 (the retry got duplicate); ${asked.length} LLM calls for ${EVENTS} posts; ${unreached} attempts that reached neither LLM nor WordPress; ` +
         `runs with a retried activity: ${[...retried].map(([why, runs]) => `${runs}× ${why}`).join('; ') || 'none'}`,
     );
   }
