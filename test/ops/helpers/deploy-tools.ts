@@ -5,6 +5,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { projectToolsDir } from '../../../src/temporal/temporal-cli';
 import { ROOT } from './cli';
 
 const exec = promisify(execFile);
@@ -16,7 +17,7 @@ const INSTALL_TIMEOUT_MS = 600_000;
 const GO_TOOLCHAIN = 'go1.27.3';
 const CHECK_MODULE = join(__dirname, '../../../deploy/check');
 export const KUBERNETES_VALIDATE_VERSION = '1.37.0';
-const TOOLS_DIR = join(ROOT, '.tools');
+const TOOLS_DIR = projectToolsDir();
 
 /**
  * Runs `install(partial)` into a fresh directory beside `dir`, then renames it into place, so concurrent test
