@@ -4,7 +4,9 @@
 ( function ( wp ) {
 	var el = wp.element.createElement;
 	var __ = wp.i18n.__;
-	var PluginDocumentSettingPanel = wp.editPost.PluginDocumentSettingPanel;
+	// wp.editor has it since WordPress 6.6, where wp.editPost's became a deprecated alias; 6.1 to 6.5 have only that one.
+	var PluginDocumentSettingPanel =
+		( wp.editor && wp.editor.PluginDocumentSettingPanel ) || wp.editPost.PluginDocumentSettingPanel;
 
 	function SummaryPanel() {
 		var meta = wp.data.useSelect( function ( select ) {
