@@ -17,6 +17,7 @@ tools=$WP_AI_RELAY_TOOLS_DIR
 APT_PACKAGES=(
   wordpress wordpress-theme-twentytwentythree php-cli php-mysql php-xml php-mbstring php-curl
   mariadb-server chromium fonts-liberation
+  php-codesniffer gettext # the plugin's coding standard, and its translation template (.pot)
   postgresql # the release's PostgreSQL server (15 on Debian 12), for the cluster harness
 )
 TCTL_VERSION=v1.18.4

@@ -67,6 +67,7 @@ foreach ( array( 'ai_relay_events', 'ai_relay_batch_recurrence' ) as $ai_relay_o
 unset( $ai_relay_option );
 
 if ( is_admin() ) {
+	require_once __DIR__ . '/includes/admin-kses.php';
 	require_once __DIR__ . '/includes/admin-settings.php';
 	require_once __DIR__ . '/includes/admin-test-event.php';
 	require_once __DIR__ . '/includes/admin-deliveries.php';

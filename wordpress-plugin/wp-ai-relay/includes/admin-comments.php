@@ -45,7 +45,7 @@ function ai_relay_render_verdict_column( string $column, $comment_id ): void {
 }
 
 function ai_relay_recheck_url( int $comment_id ): string {
-	return wp_nonce_url( admin_url( 'admin-post.php?action=ai_relay_recheck&c=' . $comment_id ), 'ai_relay_recheck_' . $comment_id );
+	return wp_nonce_url( admin_url( 'admin-post.php?action=ai_relay_recheck&c=' . $comment_id ), 'ai_relay_recheck' );
 }
 
 function ai_relay_comment_row_actions( array $actions, $comment ): array {
@@ -56,8 +56,10 @@ function ai_relay_comment_row_actions( array $actions, $comment ): array {
 }
 
 function ai_relay_handle_recheck(): void {
+	// One nonce action for every comment, so it is checked before any input is read; which comments this user
+	// may re-check is the capability check's to decide.
+	check_admin_referer( 'ai_relay_recheck' );
 	$comment_id = isset( $_GET['c'] ) ? absint( $_GET['c'] ) : 0;
-	check_admin_referer( 'ai_relay_recheck_' . $comment_id );
 	if ( ! current_user_can( 'edit_comment', $comment_id ) ) {
 		wp_die( esc_html__( 'You may not moderate this comment.', 'wp-ai-relay' ), 403 );
 	}
@@ -119,7 +121,7 @@ function ai_relay_comments_notice(): void {
 		return;
 	}
 	// Display only: the counts come from our own redirect and are printed as integers.
-	// phpcs:disable WordPress.Security.NonceVerification.Recommended
+	// phpcs:disable WordPress.Security.NonceVerification.Recommended, WpAiRelay.Security.NonceBeforeInput.Recommended
 	if ( isset( $_GET['ai_relay_rechecked'] ) ) {
 		$sent    = absint( $_GET['ai_relay_rechecked'] );
 		$skipped = isset( $_GET['ai_relay_skipped'] ) ? absint( $_GET['ai_relay_skipped'] ) : 0;
@@ -134,5 +136,5 @@ function ai_relay_comments_notice(): void {
 	if ( isset( $_GET['ai_relay_checking'] ) ) {
 		printf( '<div class="notice notice-info is-dismissible"><p>%s</p></div>', esc_html__( 'The pending comments are being sent to the AI in the background, a page at a time; their verdicts appear here as they come in.', 'wp-ai-relay' ) );
 	}
-	// phpcs:enable WordPress.Security.NonceVerification.Recommended
+	// phpcs:enable WordPress.Security.NonceVerification.Recommended, WpAiRelay.Security.NonceBeforeInput.Recommended
 }

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { requireSystemFiles } from '../support/system-packages';
+
+const run = promisify(execFile);
+const RULESET = resolve(__dirname, '../../wordpress-plugin/phpcs.xml.dist');
+const SECURITY_SNIFFS = resolve(__dirname, '../../wordpress-plugin/phpcs/WpAiRelay');
+const FIXTURE = resolve(__dirname, '../fixtures/phpcs/security.php');
+
+interface PhpcsReport {
+  totals: { errors: number; warnings: number };
+  files: Record<string, { messages: { line: number; source: string; message: string }[] }>;
+}
+
+/** phpcs exits 1 or 2 when it finds something; the JSON report on stdout is the answer either way. */
+async function phpcs(args: string[]): Promise<PhpcsReport> {
+  requireSystemFiles([{ path: '/usr/bin/phpcs', pkg: 'php-codesniffer' }]);
+  const result = await run('phpcs', ['--report=json', ...args]).catch((error: { stdout?: string }) => error);
+  return JSON.parse(result.stdout ?? '') as PhpcsReport;
+}
+
+test('the plugin passes its coding standard with no error and no warning', async () => {
+  const report = await phpcs([`--standard=${RULESET}`]);
+  const found = Object.entries(report.files).flatMap(([file, { messages }]) =>
+    messages.map((m) => `${file}:${m.line} ${m.source}: ${m.message}`),
+  );
+  assert.deepEqual(found, []);
+  assert.ok(Object.keys(report.files).length >= 20, 'the ruleset names the plugin files');
+});
+
+test('the security sniffs flag input read before its nonce check and output printed unescaped, and nothing else', async () => {
+  const report = await phpcs([`--standard=${SECURITY_SNIFFS}`, FIXTURE]);
+  const found = Object.values(report.files)
+    .flatMap(({ messages }) => messages.map((m) => `${m.line} ${m.source.replace(/^WpAiRelay\.Security\./, '')}`))
+    .sort();
+  const expected = readFileSync(FIXTURE, 'utf8')
+    .split('\n')
+    .flatMap((line, index) => [...line.matchAll(/Expect: (\S+)/g)].map((m) => `${index + 1} ${m[1]}`))
+    .sort();
+  assert.ok(expected.length >= 8);
+  assert.deepEqual(found, expected);
+});
