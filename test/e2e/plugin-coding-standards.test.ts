@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { requireSystemFiles } from '../support/system-packages';
 
 const run = promisify(execFile);
+const MAKE_POT = resolve(__dirname, '../../scripts/make-pot.sh');
 const RULESET = resolve(__dirname, '../../wordpress-plugin/phpcs.xml.dist');
 const SECURITY_SNIFFS = resolve(__dirname, '../../wordpress-plugin/phpcs/WpAiRelay');
 const FIXTURE = resolve(__dirname, '../fixtures/phpcs/security.php');
@@ -43,4 +44,10 @@ test('the security sniffs flag input read before its nonce check and output prin
     .sort();
   assert.ok(expected.length >= 8);
   assert.deepEqual(found, expected);
+});
+
+test("the plugin's translation template holds every string its PHP and its editor script translate", async () => {
+  requireSystemFiles([{ path: '/usr/bin/xgettext', pkg: 'gettext' }]);
+  // Fails, naming what differs, when a string changed and the template was not regenerated.
+  await run('bash', [MAKE_POT, '--check']);
 });

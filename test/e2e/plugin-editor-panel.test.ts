@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
+import { requireSystemFiles } from '../support/system-packages';
 import { pluginLogLines, startWordPress, type WordPress } from '../support/wordpress';
+
+const run = promisify(execFile);
 
 const SUMMARY = 'Tomatoes ripen faster beside bananas, which give off ethylene.';
 const RUN = 'post.published:site:42/0190-run';
@@ -57,6 +64,28 @@ echo $id;`),
       [],
     );
     assert.deepEqual(pageErrors, []);
+  });
+
+  test("a translation in the plugin's text domain reaches both the PHP screens and the editor script", async () => {
+    // As a language pack would install it: a .mo for PHP, and for the script a JSON file named by its path's md5.
+    requireSystemFiles([{ path: '/usr/bin/msgfmt', pkg: 'gettext' }]);
+    const languages = join(wp.dir, 'site/wp-content/languages/plugins');
+    await mkdir(languages, { recursive: true });
+    const po = join(wp.dir, 'de_DE.po');
+    await writeFile(po, `msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "AI summary"\nmsgstr "KI-Zusammenfassung"\n`);
+    await run('msgfmt', ['-o', join(languages, 'wp-ai-relay-de_DE.mo'), po]);
+    const scriptPath = createHash('md5').update('assets/editor-panel.js').digest('hex');
+    const jed = { locale_data: { messages: { '': { domain: 'messages', lang: 'de_DE' }, 'AI summary': ['KI-Zusammenfassung'] } } };
+    await writeFile(join(languages, `wp-ai-relay-de_DE-${scriptPath}.json`), JSON.stringify(jed));
+    await wp.runPhp("update_user_meta(1, 'locale', 'de_DE');");
+    try {
+      await page.goto(`${wp.baseUrl}/wp-admin/edit.php`);
+      assert.equal((await page.locator('th#ai_relay_summary').textContent())?.trim(), 'KI-Zusammenfassung');
+      await page.goto(`${wp.baseUrl}/wp-admin/post.php?post=${postId}&action=edit`);
+      await page.getByRole('button', { name: 'KI-Zusammenfassung' }).waitFor();
+    } finally {
+      await wp.runPhp("delete_user_meta(1, 'locale');");
+    }
   });
 
   test('WordPress logged no PHP notice, warning or error from the plugin', async () => {

@@ -8,6 +8,7 @@
  * Author:            wp-ai-relay contributors
  * License:           MIT
  * Text Domain:       wp-ai-relay
+ * Domain Path:       /languages
  *
  * @package wp-ai-relay
  */
@@ -17,6 +18,7 @@ defined( 'ABSPATH' ) || exit;
 const AI_RELAY_VERSION = '0.1.0';
 const AI_RELAY_FILE    = __FILE__;
 
+require_once __DIR__ . '/includes/i18n.php';
 require_once __DIR__ . '/includes/format.php';
 require_once __DIR__ . '/includes/signer.php';
 require_once __DIR__ . '/includes/settings.php';
@@ -34,6 +36,7 @@ register_activation_hook( __FILE__, 'ai_relay_activate' );
 register_deactivation_hook( __FILE__, 'ai_relay_deactivate' );
 
 add_action( 'plugins_loaded', 'ai_relay_maybe_upgrade_outbox' );
+add_action( 'init', 'ai_relay_load_textdomain' );
 add_action( 'init', 'ai_relay_register_post_meta' );
 add_action( 'init', 'ai_relay_register_comment_meta' );
 

@@ -46,6 +46,7 @@ function ai_relay_enqueue_editor_panel(): void {
 		AI_RELAY_VERSION,
 		true
 	);
+	wp_set_script_translations( 'ai-relay-editor-panel', 'wp-ai-relay', plugin_dir_path( AI_RELAY_FILE ) . 'languages' );
 }
 
 function ai_relay_add_classic_meta_box(): void {
