@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { requireSystemFiles } from '../support/system-packages';
@@ -46,8 +48,25 @@ test('the security sniffs flag input read before its nonce check and output prin
   assert.deepEqual(found, expected);
 });
 
-test("the plugin's translation template holds every string its PHP and its editor script translate", async () => {
+test("the plugin's translation template holds the PHP's and the editor script's strings, each placeholder explained", async () => {
   requireSystemFiles([{ path: '/usr/bin/xgettext', pkg: 'gettext' }]);
-  // Fails, naming what differs, when a string changed and the template was not regenerated.
-  await run('bash', [MAKE_POT, '--check']);
+  const dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-pot-'));
+  try {
+    const pot = join(dir, 'wp-ai-relay.pot');
+    await run('bash', [MAKE_POT, pot]);
+    const text = readFileSync(pot, 'utf8');
+    assert.match(text, /^msgid "Deliveries"$/m, 'a string of the PHP');
+    assert.match(text, /^msgid "Hand back to the AI"$/m, 'a string of the editor script');
+    // WordPress's rule: a string with placeholders tells translators what they stand for.
+    const unexplained = text
+      .split('\n\n')
+      .filter((entry) => /^#, (php|javascript)-format/m.test(entry) && !/^#\. translators:/m.test(entry))
+      .map((entry) => /^msgid "(.*)"$/m.exec(entry)?.[1]);
+    assert.deepEqual(unexplained, []);
+    // msgfmt checks each format string against its plural; a template's header has no plural rule yet.
+    await writeFile(pot, text.replace(/^"Plural-Forms: .*$/m, '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"'));
+    await run('msgfmt', ['--check-format', '-o', '/dev/null', pot]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

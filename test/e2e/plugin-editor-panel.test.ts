@@ -30,12 +30,14 @@ describe('the AI summary panel in the block editor, in Chromium', () => {
     postId = Number(
       await wp.runPhp(`
 $id = wp_insert_post(array('post_title' => 'Growing tomatoes', 'post_content' => 'Some advice.', 'post_status' => 'draft'));
-update_post_meta($id, 'ai_relay_summary', ${JSON.stringify(SUMMARY)});
-update_post_meta($id, 'ai_relay_summary_run', ${JSON.stringify(RUN)});
 // The welcome guide would cover the editor on a first visit.
 update_user_meta(1, $GLOBALS['wpdb']->get_blog_prefix() . 'persisted_preferences', array('core/edit-post' => array('welcomeGuide' => false), 'core' => array('welcomeGuide' => false), '_modified' => gmdate('c')));
 echo $id;`),
     );
+    // Written as the relay writes it back (summary, content hash and run in one request), so it is the AI's.
+    const meta = { ai_relay_summary: SUMMARY, ai_relay_summary_hash: 'c'.repeat(64), ai_relay_summary_run: RUN };
+    const written = await wp.rest(`/wp/v2/posts/${postId}`, { method: 'POST', body: JSON.stringify({ meta }) });
+    assert.equal(written.status, 200);
     page = await logInToWordPress(chromium.context, wp);
     page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -51,7 +53,7 @@ echo $id;`),
     const toggle = page.getByRole('button', { name: 'AI summary' });
     await toggle.click();
     const panel = page.locator('.components-panel__body', { has: toggle });
-    await panel.getByText(SUMMARY).waitFor();
+    assert.equal(await panel.getByRole('textbox', { name: 'Summary' }).inputValue(), SUMMARY);
     assert.equal(await panel.locator('code').textContent(), RUN);
     const screenshot = join(mkdtempSync(join(tmpdir(), 'wp-ai-relay-editor-')), `editor-panel-${wp.version}.png`);
     await page.screenshot({ path: screenshot });
@@ -64,6 +66,33 @@ echo $id;`),
       [],
     );
     assert.deepEqual(pageErrors, []);
+  });
+
+  test('an edit in the panel makes the summary the editor\'s, saved with the post, and it can be handed back', async () => {
+    const panel = page.locator('.components-panel__body', { has: page.getByRole('button', { name: 'AI summary' }) });
+    const save = () =>
+      Promise.all([
+        page.waitForResponse(
+          (r) => decodeURIComponent(r.url()).includes(`/wp/v2/posts/${postId}`) && r.request().method() !== 'GET' && r.ok(),
+        ),
+        page.getByRole('button', { name: 'Save draft' }).click(),
+      ]);
+    await panel.getByRole('textbox', { name: 'Summary' }).fill('My own words about tomatoes.');
+    await save();
+    await panel.getByText(/Written by admin/).waitFor();
+    const stored = async () =>
+      ((await (await wp.rest(`/wp/v2/posts/${postId}?context=edit`)).json()) as { meta: Record<string, unknown> }).meta;
+    assert.equal((await stored()).ai_relay_summary, 'My own words about tomatoes.');
+    assert.equal((await stored()).ai_relay_summary_editor, 1);
+    await panel.getByRole('button', { name: 'Hand back to the AI' }).scrollIntoViewIfNeeded();
+    const screenshot = join(mkdtempSync(join(tmpdir(), 'wp-ai-relay-editor-')), `editor-panel-owned-${wp.version}.png`);
+    await page.screenshot({ path: screenshot });
+    console.log(`# the panel with an editor's summary on WordPress ${wp.version}: ${screenshot}`);
+
+    await panel.getByRole('button', { name: 'Hand back to the AI' }).click();
+    await save();
+    await panel.locator('code').waitFor();
+    assert.equal((await stored()).ai_relay_summary_editor, 0);
   });
 
   test("a translation in the plugin's text domain reaches both the PHP screens and the editor script", async () => {

@@ -27,6 +27,7 @@ require_once __DIR__ . '/includes/delivery.php';
 require_once __DIR__ . '/includes/events.php';
 require_once __DIR__ . '/includes/lead-adapters.php';
 require_once __DIR__ . '/includes/post-meta.php';
+require_once __DIR__ . '/includes/summary-ownership.php';
 require_once __DIR__ . '/includes/comment-meta.php';
 require_once __DIR__ . '/includes/comment-moderation.php';
 require_once __DIR__ . '/includes/lifecycle.php';
@@ -48,6 +49,14 @@ add_action( 'plugins_loaded', 'ai_relay_register_lead_adapters' );
 add_action( 'ai_relay_batch', 'ai_relay_on_batch_due' );
 add_action( 'rest_api_init', 'ai_relay_register_backlog_route' );
 add_action( 'wp_after_insert_post', 'ai_relay_on_published_post_edited', 10, 4 );
+
+// Summaries: the relay's user alone writes the relay's meta; an editor's change of a summary makes it theirs.
+add_filter( 'user_has_cap', 'ai_relay_grant_write_back' );
+add_filter( 'rest_request_before_callbacks', 'ai_relay_detect_summary_write', 10, 3 );
+add_filter( 'update_post_metadata', 'ai_relay_filter_summary_meta', 10, 3 );
+add_filter( 'add_post_metadata', 'ai_relay_filter_summary_meta', 10, 3 );
+add_action( 'added_post_meta', 'ai_relay_record_summary_editor', 10, 3 );
+add_action( 'updated_post_meta', 'ai_relay_record_summary_editor', 10, 3 );
 
 // Comment moderation: the hold, the history of verdicts and status changes, the fallback and the pending check.
 add_filter( 'pre_comment_approved', 'ai_relay_hold_comment', 20, 2 );
@@ -79,6 +88,8 @@ if ( is_admin() ) {
 	require_once __DIR__ . '/includes/admin-batch.php';
 
 	add_action( 'admin_init', 'ai_relay_register_settings' );
+	// Sites that had the plugin active before the role existed get it without a reactivation.
+	add_action( 'admin_init', 'ai_relay_add_role' );
 	add_action( 'admin_init', 'ai_relay_add_settings_fields' );
 	add_action( 'admin_menu', 'ai_relay_add_settings_page' );
 	add_action( 'admin_enqueue_scripts', 'ai_relay_admin_styles' );

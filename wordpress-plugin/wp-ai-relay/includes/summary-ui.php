@@ -34,7 +34,7 @@ function ai_relay_enqueue_editor_panel(): void {
 	if ( ! $screen || ! in_array( $screen->post_type, ai_relay_post_types(), true ) ) {
 		return;
 	}
-	$dependencies = array( 'wp-plugins', 'wp-editor', 'wp-element', 'wp-data', 'wp-i18n' );
+	$dependencies = array( 'wp-plugins', 'wp-editor', 'wp-element', 'wp-data', 'wp-i18n', 'wp-components', 'wp-core-data' );
 	// Before 6.6 the panel component lives in wp-edit-post only (see assets/editor-panel.js).
 	if ( version_compare( get_bloginfo( 'version' ), '6.6', '<' ) ) {
 		$dependencies[] = 'wp-edit-post';
