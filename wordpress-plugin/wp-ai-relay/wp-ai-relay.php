@@ -86,6 +86,7 @@ if ( is_admin() ) {
 	require_once __DIR__ . '/includes/summary-ui.php';
 	require_once __DIR__ . '/includes/admin-comments.php';
 	require_once __DIR__ . '/includes/admin-batch.php';
+	require_once __DIR__ . '/includes/admin-dashboard.php';
 
 	add_action( 'admin_init', 'ai_relay_register_settings' );
 	// Sites that had the plugin active before the role existed get it without a reactivation.
@@ -97,6 +98,7 @@ if ( is_admin() ) {
 	add_action( 'admin_post_ai_relay_retry', 'ai_relay_handle_retry' );
 	add_action( 'admin_post_ai_relay_batch_now', 'ai_relay_handle_batch_now' );
 	add_action( 'admin_notices', 'ai_relay_failed_notice' );
+	add_action( 'wp_dashboard_setup', 'ai_relay_add_dashboard_widget' );
 
 	add_filter( 'manage_post_posts_columns', 'ai_relay_add_summary_column' );
 	add_action( 'manage_post_posts_custom_column', 'ai_relay_render_summary_column', 10, 2 );

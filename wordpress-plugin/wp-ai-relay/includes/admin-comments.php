@@ -18,6 +18,16 @@ function ai_relay_add_verdict_column( array $columns ): array {
 	return $columns;
 }
 
+/** @return array<string, string> Each verdict label and its name on screen. */
+function ai_relay_label_names(): array {
+	return array(
+		'spam'     => __( 'Spam', 'wp-ai-relay' ),
+		'toxic'    => __( 'Toxic', 'wp-ai-relay' ),
+		'question' => __( 'Question', 'wp-ai-relay' ),
+		'ok'       => __( 'OK', 'wp-ai-relay' ),
+	);
+}
+
 function ai_relay_render_verdict_column( string $column, $comment_id ): void {
 	if ( 'ai_relay_verdict' !== $column ) {
 		return;
@@ -27,12 +37,7 @@ function ai_relay_render_verdict_column( string $column, $comment_id ): void {
 		echo '<span aria-hidden="true">—</span>';
 		return;
 	}
-	$labels   = array(
-		'spam'     => __( 'Spam', 'wp-ai-relay' ),
-		'toxic'    => __( 'Toxic', 'wp-ai-relay' ),
-		'question' => __( 'Question', 'wp-ai-relay' ),
-		'ok'       => __( 'OK', 'wp-ai-relay' ),
-	);
+	$labels   = ai_relay_label_names();
 	$decision = ai_relay_moderator_decision( (int) $comment_id );
 	printf(
 		'<div class="ai-relay-verdict" data-label="%1$s"><strong class="ai-relay-verdict-label">%2$s</strong> <span class="ai-relay-verdict-confidence">%3$s</span><br><span class="ai-relay-verdict-reason">%4$s</span>%5$s</div>',
