@@ -1,8 +1,8 @@
 <?php
 /**
  * A dashboard widget for administrators: what the relay did in the last 7 and 30 days. Every figure comes from what
- * the plugin already stores, with queries bounded by an index range (posts and comments of the period) or by the
- * outbox, which is pruned; nothing scans the whole site.
+ * the plugin already stores, with queries bounded by an index range (the posts and comments of the last 30 days) or
+ * by the outbox, which is pruned; nothing scans the whole site. The figures are kept for five minutes.
  *
  * @package wp-ai-relay
  */
@@ -18,55 +18,87 @@ function ai_relay_add_dashboard_widget(): void {
 }
 
 /**
- * The figures for the last `$days` days.
+ * The figures for each period, computed once per source over the longest period (one range scan each) and kept for
+ * a few minutes: the dashboard is the page administrators open most.
  *
- * @return array{published: int, summarised: int, labels: array<string, int>, leads: int}
+ * @return array<int, array{published: int, summarised: int, labels: array<string, int>, leads: int}> By days.
  */
-function ai_relay_dashboard_period( int $days ): array {
+function ai_relay_dashboard_figures(): array {
+	$cached = get_transient( 'ai_relay_dashboard' );
+	if ( is_array( $cached ) ) {
+		return $cached;
+	}
+	$figures = ai_relay_compute_dashboard_figures( time() );
+	set_transient( 'ai_relay_dashboard', $figures, (int) apply_filters( 'ai_relay_dashboard_cache_seconds', 5 * MINUTE_IN_SECONDS ) );
+	return $figures;
+}
+
+/**
+ * One query per source over the longest period, counting every period in SQL (`SUM(date >= since)` per period), so
+ * each answers a handful of rows whatever the site's size.
+ *
+ * @return array<int, array{published: int, summarised: int, labels: array<string, int>, leads: int}> By days.
+ */
+function ai_relay_compute_dashboard_figures( int $now ): array {
 	global $wpdb;
-	$since_local = gmdate( 'Y-m-d H:i:s', (int) current_time( 'timestamp' ) - $days * DAY_IN_SECONDS ); // phpcs:ignore WordPress.DateTime.CurrentTimeTimestamp.Requested -- post_date is local time.
-	$since_gmt   = gmdate( 'Y-m-d H:i:s', time() - $days * DAY_IN_SECONDS );
-	$types       = ai_relay_post_types();
-	$in          = implode( ', ', array_fill( 0, count( $types ), '%s' ) );
-	// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $in holds placeholders only; table names are WordPress's and ours.
-	// The posts of the period, through the type_status_date index; with a summary if the relay wrote its run.
+	$periods = AI_RELAY_DASHBOARD_PERIODS;
+	$longest = $now - max( $periods ) * DAY_IN_SECONDS;
+	// post_date is in the site's time zone, the other columns in UTC.
+	$offset = (int) ( (float) get_option( 'gmt_offset' ) * HOUR_IN_SECONDS );
+	$utc    = fn( $days ) => gmdate( 'Y-m-d H:i:s', $now - $days * DAY_IN_SECONDS );
+	$local  = fn( $days ) => gmdate( 'Y-m-d H:i:s', $now - $days * DAY_IN_SECONDS + $offset );
+	$sums   = fn( $column, $alias ) => implode( ', ', array_map( fn( $days ) => "SUM({$column} >= %s) AS {$alias}_{$days}", $periods ) );
+	$types  = ai_relay_post_types();
+	$in     = implode( ', ', array_fill( 0, count( $types ), '%s' ) );
+	$table  = ai_relay_outbox_table();
+	// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $in and $sums hold placeholders only; table names are WordPress's and ours.
+	// The posts of the longest period, through the type_status_date index; summarised if the relay wrote its run.
 	$posts = $wpdb->get_row(
 		$wpdb->prepare(
-			"SELECT COUNT(*) AS published, COUNT(m.meta_id) AS summarised FROM {$wpdb->posts} p
-			LEFT JOIN {$wpdb->postmeta} m ON m.post_id = p.ID AND m.meta_key = %s
+			'SELECT ' . $sums( 'p.post_date', 'published' ) . ', ' . $sums( 'IF(m.meta_id IS NULL, NULL, p.post_date)', 'summarised' ) . "
+			FROM {$wpdb->posts} p LEFT JOIN {$wpdb->postmeta} m ON m.post_id = p.ID AND m.meta_key = %s
 			WHERE p.post_type IN ({$in}) AND p.post_status = 'publish' AND p.post_date >= %s",
-			array_merge( array( AI_RELAY_META_RUN ), $types, array( $since_local ) )
-		)
+			array_merge( array_map( $local, $periods ), array_map( $local, $periods ), array( AI_RELAY_META_RUN ), $types, array( $local( max( $periods ) ) ) )
+		),
+		ARRAY_A
 	);
-	// The comments of the period, through the comment_date_gmt index, by the label of their verdict.
-	$labels = array_fill_keys( AI_RELAY_LABELS, 0 );
-	$rows   = $wpdb->get_results(
+	// The comments of the longest period, through the comment_date_gmt index, by the label of their verdict.
+	$labels = $wpdb->get_results(
 		$wpdb->prepare(
-			"SELECT JSON_UNQUOTE(JSON_EXTRACT(m.meta_value, '$.label')) AS label, COUNT(*) AS n FROM {$wpdb->comments} c
-			JOIN {$wpdb->commentmeta} m ON m.comment_id = c.comment_ID AND m.meta_key = %s
+			"SELECT JSON_UNQUOTE(JSON_EXTRACT(m.meta_value, '$.label')) AS label, " . $sums( 'c.comment_date_gmt', 'n' ) . "
+			FROM {$wpdb->comments} c JOIN {$wpdb->commentmeta} m ON m.comment_id = c.comment_ID AND m.meta_key = %s
 			WHERE c.comment_date_gmt >= %s GROUP BY label",
-			AI_RELAY_META_VERDICT,
-			$since_gmt
-		)
+			array_merge( array_map( $utc, $periods ), array( AI_RELAY_META_VERDICT, $utc( max( $periods ) ) ) )
+		),
+		ARRAY_A
 	);
-	foreach ( $rows as $row ) {
-		if ( isset( $labels[ $row->label ] ) ) {
-			$labels[ $row->label ] = (int) $row->n;
+	$leads = $wpdb->get_row(
+		$wpdb->prepare(
+			'SELECT ' . $sums( 'created_at', 'leads' ) . " FROM {$table} WHERE event = 'lead.submitted' AND status = 'delivered' AND created_at >= %d",
+			array_merge( array_map( fn( $days ) => $now - $days * DAY_IN_SECONDS, $periods ), array( $longest ) )
+		),
+		ARRAY_A
+	);
+	// phpcs:enable
+	$figures = array();
+	foreach ( $periods as $days ) {
+		$figures[ $days ] = array(
+			'published'  => (int) ( $posts[ "published_{$days}" ] ?? 0 ),
+			'summarised' => (int) ( $posts[ "summarised_{$days}" ] ?? 0 ),
+			'labels'     => array_fill_keys( AI_RELAY_LABELS, 0 ),
+			'leads'      => (int) ( $leads[ "leads_{$days}" ] ?? 0 ),
+		);
+		foreach ( $labels as $row ) {
+			if ( isset( $figures[ $days ]['labels'][ $row['label'] ] ) ) {
+				$figures[ $days ]['labels'][ $row['label'] ] = (int) $row[ "n_{$days}" ];
+			}
 		}
 	}
-	$table = ai_relay_outbox_table();
-	$leads = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$table} WHERE event = 'lead.submitted' AND status = 'delivered' AND created_at >= %d", time() - $days * DAY_IN_SECONDS ) );
-	// phpcs:enable
-	return array(
-		'published'  => (int) $posts->published,
-		'summarised' => (int) $posts->summarised,
-		'labels'     => $labels,
-		'leads'      => $leads,
-	);
+	return $figures;
 }
 
 function ai_relay_render_dashboard_widget(): void {
-	$periods = array_map( 'ai_relay_dashboard_period', AI_RELAY_DASHBOARD_PERIODS );
+	$periods = ai_relay_dashboard_figures();
 	echo '<table class="widefat striped ai-relay-dashboard"><thead><tr><td></td>';
 	foreach ( AI_RELAY_DASHBOARD_PERIODS as $days ) {
 		/* translators: %d: number of days */
