@@ -11,7 +11,8 @@ import { startWordPress, type WordPress } from '../support/wordpress';
 import { login } from '../support/wordpress/login';
 import { phpString } from '../support/wordpress/php';
 import { freePort } from '../support/ports';
-import { eventually, ROOT, runCommand } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { ROOT, runCommand } from './helpers/cli';
 import { renderCompose, serviceEnvironment } from './helpers/compose';
 
 /**

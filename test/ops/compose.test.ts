@@ -18,7 +18,8 @@ import { dynamicConfigFile } from '../../src/cluster/server-config';
 import { NUM_HISTORY_SHARDS, POSTGRES_SETTINGS, SQL_POOLS } from '../../src/cluster/tuning';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
-import { eventually, ROOT, runCommand } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { ROOT, runCommand } from './helpers/cli';
 import { renderCompose as render, serviceEnvironment, type ComposeProject as Project, type ComposeService as Service } from './helpers/compose';
 
 const raw = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');

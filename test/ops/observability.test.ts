@@ -10,7 +10,8 @@ import { spawnReceiver, type ReceiverProcess } from '../support/receiver-process
 import { TEST_PAYLOAD_KEYS, TEST_SECRET } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { postRaw, sendWebhook } from '../support/webhook';
-import { eventually, ROOT } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { ROOT } from './helpers/cli';
 import { sample, scrape } from './helpers/prometheus';
 
 const WRONG_SECRET = 'not-the-secret-9876543210';

@@ -15,7 +15,7 @@ import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
 import { startWordPress, type WordPress } from '../support/wordpress';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { eventually } from './helpers/cli';
+import { eventually } from '../support/eventually';
 
 const SERVER = 2;
 const CLIENT = 3;
