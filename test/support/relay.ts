@@ -73,7 +73,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     ...(options.env?.WP_RELAY_SECRETS ? {} : { WP_RELAY_SECRET: TEST_SECRET }),
     OPENAI_API_KEY: 'sk-test',
     LOG_LEVEL: process.env.RELAY_TEST_LOG_LEVEL ?? 'silent',
-    TEMPORAL_START_TIMEOUT_MS: '3000',
+    // Far beyond a start on a loaded machine, so a test's 202 never depends on its speed; a test of the 503 a down
+    // Temporal gets waits this out once (or sets a shorter one: with Temporal gone, any deadline ends in 503).
+    TEMPORAL_START_TIMEOUT_MS: '30000',
     PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
     ...options.env,
     TEMPORAL_ADDRESS: temporal.address,
