@@ -96,7 +96,11 @@ export interface Delivery {
 export async function deliverLikeThePlugin(
   url: string,
   event: Record<string, unknown>,
-  { retryDelayMs = 500, deadlineMs = 240_000 } = {},
+  {
+    retryDelayMs = 500,
+    deadlineMs = 240_000,
+    answered,
+  }: { retryDelayMs?: number; deadlineMs?: number; /** Hears each attempt as its answer comes. */ answered?: (attempt: DeliveryAttempt) => void } = {},
 ): Promise<Delivery> {
   const attempts: DeliveryAttempt[] = [];
   const key = String(event.idempotency_key);
@@ -104,6 +108,7 @@ export async function deliverLikeThePlugin(
     const atMs = Date.now();
     const answer = await sendWebhook(url, event).catch(() => undefined);
     attempts.push({ status: answer?.status ?? 0, retryAfter: answer?.headers.get('retry-after') ?? null, atMs, answeredAtMs: Date.now() });
+    answered?.(attempts.at(-1)!);
     if (answer?.status === 202) return { key, url, attempts, outcome: String(answer.body.status) };
     assert.ok(answer === undefined || answer.status === 429 || answer.status >= 500, `${key} was refused with ${answer?.status}`);
   }
