@@ -121,12 +121,16 @@ describe('outages of hours, on the time-skipping test server', () => {
 
   it('WordPress unreachable for over an hour during the write-back: the summary is written once it is back', async (t) => {
     const postId = await publishPost('WordPress outage of an hour');
-    llm.setDefault({ kind: 'summary', summary: 'Kept until WordPress was back.' });
+    // The summary is held until WordPress is down, so the write-back, not a call before it, meets the outage
+    // whatever the machine's speed (a write-back that got through first would end the run before the hour).
+    let wordpressDown!: () => void;
+    llm.setDefault({ kind: 'summary', summary: 'Kept until WordPress was back.', until: new Promise<void>((resolve) => (wordpressDown = resolve)) });
     const llmBefore = llm.requests.length;
     const handle = await start(postId, { [GIVE_UP_AFTER_MEMO]: '36h' });
     const result = handle.result();
     while (llm.requests.length === llmBefore) await sleep(10);
     await wpProxy.down();
+    wordpressDown();
     await untilServerTime(handle, HOUR_MS);
     await wpProxy.up();
     assert.equal((await result).outcome, 'summarized');

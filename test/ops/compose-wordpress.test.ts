@@ -153,7 +153,7 @@ echo wp_json_encode(array(
 
     const failing = startCron('http://127.0.0.1:9/wp-cron.php');
     try {
-      await eventually(async () => ((failing.stderr().match(/failed; trying again/g) ?? []).length >= 2 ? true : undefined), 'two reported failures', 30_000);
+      await eventually(async () => ((failing.stderr().match(/failed; trying again/g) ?? []).length >= 2 ? true : undefined), 'two reported failures');
       assert.equal(failing.child.exitCode, null, 'still running after failed calls');
     } finally {
       assert.equal(await stopCron(failing.child), 0, 'SIGTERM stops it cleanly');

@@ -290,7 +290,7 @@ describe('deploy/compose/temporal-setup.sh, run against a real Temporal with the
       stdio: 'ignore',
     });
     try {
-      await eventually(async () => (assert.equal(worker.exitCode, null, 'the worker runs'), (await probe()).code === 0 ? true : undefined), 'a healthy worker', 90_000);
+      await eventually(async () => (assert.equal(worker.exitCode, null, 'the worker runs'), (await probe()).code === 0 ? true : undefined), 'a healthy worker');
     } finally {
       const exited = once(worker, 'exit');
       worker.kill('SIGTERM');

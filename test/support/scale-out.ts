@@ -38,7 +38,9 @@ export async function startScaleOut(options: ScaleOutOptions): Promise<ScaleOut>
   const taskQueue = `wp-ai-relay-scale-${randomUUID()}`;
   const namespace = options.namespace ?? 'default';
   const common = { TEMPORAL_ADDRESS: options.address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue };
-  const receiverEnv = { ...common, WP_RELAY_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', TEMPORAL_START_TIMEOUT_MS: '3000', ...options.receiverEnv };
+  // The tests' long start deadline (spawnReceiver's default): a key sent to both receivers is answered accepted by
+  // one and duplicate by the other, never 503 because a loaded machine took seconds to record a start.
+  const receiverEnv = { ...common, WP_RELAY_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...options.receiverEnv };
   const workerEnv = { ...common, OPENAI_API_KEY: 'sk-test', ...options.workerEnv };
   // Receivers first, then workers: four Node processes compiling at once can miss a receiver's start-up deadline.
   const receivers = await Promise.allSettled([spawnReceiver(receiverEnv), spawnReceiver(receiverEnv)]);
