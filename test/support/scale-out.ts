@@ -123,7 +123,7 @@ export async function deliverLikeThePlugin(
  */
 export async function runsByKey(client: Client, taskQueue: string, keys: readonly string[]): Promise<Map<string, WorkflowExecutionInfo[]>> {
   const byKey = new Map<string, WorkflowExecutionInfo[]>();
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(300)) {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(300)) {
     byKey.clear();
     for await (const run of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
       byKey.set(run.workflowId, [...(byKey.get(run.workflowId) ?? []), run]);
