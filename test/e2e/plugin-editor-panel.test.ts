@@ -26,7 +26,12 @@ describe('the AI summary panel in the block editor, in Chromium', () => {
   let postId: number;
 
   before(async () => {
-    [wp, chromium] = await Promise.all([startWordPress(), launchChromium({ viewport: { width: 1280, height: 900 } })]);
+    // Each is kept as soon as it is up, so that after() stops it even when the other failed to start.
+    const started = await Promise.allSettled([
+      startWordPress().then((w) => (wp = w)),
+      launchChromium({ viewport: { width: 1280, height: 900 } }).then((c) => (chromium = c)),
+    ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     postId = Number(
       await wp.runPhp(`
 // Block markup: plain text would open in 6.1's Classic block, whose TinyMCE throws when focus moves to the sidebar.
