@@ -94,13 +94,13 @@ if [ -z "${TCTL_PATH:-}" ] && ! command -v tctl >/dev/null 2>&1 && [ ! -e "$tctl
     fi
   fi
 fi
-# The Temporal server and its sql tool for the cluster subset (npm run test:cluster, src/cluster): built once into
+# The Temporal server and its sql tool for the cluster subset (npm run test:cluster, tools/cluster): built once into
 # the tools directory with `go install` (about 5 minutes on 2 cores with a cold Go cache, printed so the suite's time stays
 # visible), or taken from TEMPORAL_SERVER_BIN_DIR.
-temporal_server_version=$(sed -n "s/^export const TEMPORAL_SERVER_VERSION = '\(.*\)';$/\1/p" src/cluster/server-binaries.ts)
+temporal_server_version=$(sed -n "s/^export const TEMPORAL_SERVER_VERSION = '\(.*\)';$/\1/p" tools/cluster/server-binaries.ts)
 if [ -z "${TEMPORAL_SERVER_BIN_DIR:-}" ] && [ ! -x "$tools/temporal-server-$temporal_server_version/server" ]; then
   node --import tsx -e "
-    require('./src/cluster/server-binaries').resolveServerBinaries(undefined, (line) => console.log('setup: ' + line))
+    require('./tools/cluster/server-binaries').resolveServerBinaries(undefined, (line) => console.log('setup: ' + line))
       .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
   " || exit 1
 fi
