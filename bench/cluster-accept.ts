@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { startTemporalCluster, type TemporalCluster } from '../tools/cluster/cluster';
 import { runLoad } from './load';
 import { cpuSeconds, machineBusySeconds } from './proc-stats';
-import { healthy, spawnService } from './services';
+import { healthy } from '../tools/spawn-entry-point';
+import { spawnService } from './services';
 import { freePort } from '../test/support/ports';
 import { round } from './stats';
 

@@ -8,7 +8,8 @@ import { dataConverterOf } from '../../src/codec/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
 import { freePort } from '../../test/support/ports';
-import { healthy, spawnService } from '../services';
+import { healthy } from '../../tools/spawn-entry-point';
+import { spawnService } from '../services';
 import { checkTemporalTarget } from './temporal-check';
 import type { Target } from './target';
 
