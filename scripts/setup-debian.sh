@@ -72,13 +72,7 @@ if $need_temporal; then
 fi
 
 # The time-skipping test server: its jars into the tools directory once (about 33 MB), run by scripts/temporal-test-server/.
-test_server_lib=$tools/temporal-test-server-1.31.0/lib
-if [ ! -f "$test_server_lib/temporal-test-server-1.31.0.jar" ]; then
-  echo "setup: installing Temporal's time-skipping test server into $test_server_lib"
-  mvn -q -B -Dstyle.color=never -f scripts/temporal-test-server/pom.xml dependency:copy-dependencies -DoutputDirectory="$test_server_lib.partial" ||
-    fail "could not fetch io.temporal:temporal-test-server with Maven"
-  mkdir -p "$(dirname "$test_server_lib")" && rm -rf "$test_server_lib" && mv "$test_server_lib.partial" "$test_server_lib"
-fi
+bash scripts/temporal-test-server/install.sh || exit 1
 
 # tctl is end-of-support and many Go module proxies refuse it; its one test is skipped, saying so, without it.
 # A refusal is remembered so that every later run does not ask again.

@@ -14,8 +14,9 @@ import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
 import { activityRecords } from '../support/activity-history';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
-import { TEST_PAYLOAD_KEYS, workflowBundle } from '../support/relay';
-import { startTimeSkipping } from '../support/time-skipping';
+import { TEST_PAYLOAD_KEYS } from '../support/relay';
+import { workflowBundle } from '../support/workflow-bundle';
+import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping';
 import { startWordPress, type WordPress } from '../support/wordpress';
 import { activityFailureOf } from '../support/run-failure';
 
@@ -28,6 +29,7 @@ const minutes = (ms: number) => (ms / 60_000).toFixed(0);
  * call of the real activities to a real WordPress and the stand-in LLM over HTTP.
  */
 describe('outages of hours, on the time-skipping test server', () => {
+  let timeSkipping: TimeSkipping;
   let env: TestWorkflowEnvironment;
   let wp: WordPress;
   let llm: LlmStub;
@@ -38,9 +40,9 @@ describe('outages of hours, on the time-skipping test server', () => {
 
   before(async () => {
     installRuntime('ERROR');
-    // One after the other: a JVM starting beside WordPress's set-up can miss the SDK's start-up deadline.
     const { codec } = resolvePayloadCodec(loadConfig({ PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS }));
-    env = await startTimeSkipping(codec);
+    timeSkipping = await startTimeSkipping(codec);
+    env = timeSkipping.env;
     llm = await startLlmStub();
     wp = await startWordPress();
     wpProxy = await startOutageProxy(wp.baseUrl);
@@ -65,7 +67,7 @@ describe('outages of hours, on the time-skipping test server', () => {
     relayWorker?.worker.shutdown();
     await running;
     await relayWorker?.connection.close();
-    await Promise.all([env?.teardown(), wp?.stop(), llm?.close(), wpProxy?.close()]);
+    await Promise.all([timeSkipping?.stop(), wp?.stop(), llm?.close(), wpProxy?.close()]);
   });
 
   async function publishPost(title: string): Promise<number> {
