@@ -4,7 +4,7 @@ import type Koa from 'koa';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { WebhookError } from '../webhooks/errors';
+import { HttpError } from '../http-error';
 import { readBody } from './read-body';
 
 /** Temporal's codec-server protocol: payloads as JSON, their metadata values and data in base64. */
@@ -62,7 +62,7 @@ export function codecRoutes(codec: PayloadCodec, options: Config['codec'], bodyT
     if (!match) return next();
     const origin = ctx.get('origin');
     if (origin !== '') {
-      if (!origins.has(origin)) throw new WebhookError(401, 'codec_origin_refused', 'this origin may not use the codec server; add it to CODEC_CORS_ORIGINS');
+      if (!origins.has(origin)) throw new HttpError(401, 'codec_origin_refused', 'this origin may not use the codec server; add it to CODEC_CORS_ORIGINS');
       ctx.set('Access-Control-Allow-Origin', origin);
       ctx.set('Access-Control-Allow-Credentials', 'true');
       ctx.vary('Origin');
@@ -78,25 +78,25 @@ export function codecRoutes(codec: PayloadCodec, options: Config['codec'], bodyT
     if (ctx.method !== 'POST') return next();
     if (options.authToken !== undefined) {
       if (!tokenMatches(ctx.get('authorization'), options.authToken)) {
-        throw new WebhookError(401, 'codec_unauthorized', 'send Authorization: Bearer <CODEC_AUTH_TOKEN>');
+        throw new HttpError(401, 'codec_unauthorized', 'send Authorization: Bearer <CODEC_AUTH_TOKEN>');
       }
     } else if (!isLoopback(ctx.req.socket.remoteAddress)) {
-      throw new WebhookError(401, 'codec_unauthorized', 'without CODEC_AUTH_TOKEN the codec server answers only its own machine');
+      throw new HttpError(401, 'codec_unauthorized', 'without CODEC_AUTH_TOKEN the codec server answers only its own machine');
     }
     let parsed;
     try {
       parsed = jsonPayloadsSchema.safeParse(JSON.parse((await readBody(ctx.req, MAX_CODEC_BODY_BYTES, bodyTimeoutMs)).toString('utf8')));
     } catch (error) {
-      if (error instanceof WebhookError) throw error;
-      throw new WebhookError(400, 'invalid_json', 'the body is not JSON');
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, 'invalid_json', 'the body is not JSON');
     }
-    if (!parsed.success) throw new WebhookError(400, 'invalid_payload', 'expected {"payloads":[{"metadata":{...},"data":"<base64>"}]}');
+    if (!parsed.success) throw new HttpError(400, 'invalid_payload', 'expected {"payloads":[{"metadata":{...},"data":"<base64>"}]}');
     const payloads = parsed.data.payloads.map(fromJson);
     let result: Payload[];
     try {
       result = match[1] === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
     } catch (error) {
-      throw new WebhookError(400, 'codec_failed', (error as Error).message);
+      throw new HttpError(400, 'codec_failed', (error as Error).message);
     }
     ctx.body = { payloads: result.map(toJson) };
   };

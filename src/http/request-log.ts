@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import type { Logger } from '../logger';
 import { webhookOutcome, type ReceiverMetrics } from './metrics';
-import { WebhookError } from '../webhooks/errors';
+import { HttpError } from '../http-error';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -29,7 +29,7 @@ export function requestLog(logger: Logger, metrics: ReceiverMetrics): Koa.Middle
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const rejection: unknown = ctx.state.rejection;
     const outcome = webhookOutcome(ctx.status, ctx.state.outcome);
-    const reason = rejection instanceof WebhookError ? rejection.code : outcome;
+    const reason = rejection instanceof HttpError ? rejection.code : outcome;
     metrics.webhooks.inc({ outcome, reason, status: String(ctx.status) });
     metrics.latency.observe({ outcome }, seconds);
 
@@ -42,10 +42,10 @@ export function requestLog(logger: Logger, metrics: ReceiverMetrics): Koa.Middle
       event: ctx.state.event as string | undefined,
       ms: Math.round(seconds * 1e4) / 10,
     };
-    if (rejection instanceof WebhookError && rejection.code === 'relay_misconfigured') {
+    if (rejection instanceof HttpError && rejection.code === 'relay_misconfigured') {
       metrics.misconfigured.set(1);
       logger.error({ ...fields, fix: describeCause(rejection.cause) }, 'relay misconfigured: webhook not recorded');
-    } else if (rejection instanceof WebhookError && rejection.status >= 500) {
+    } else if (rejection instanceof HttpError && rejection.status >= 500) {
       logger.warn({ ...fields, cause: describeCause(rejection.cause) }, 'webhook not recorded');
     } else if (rejection) {
       logger.info(fields, 'webhook rejected');

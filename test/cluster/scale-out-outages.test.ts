@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TemporalCluster } from '../../tools/cluster/cluster';
 import type { ServiceName } from '../../tools/cluster/server-config';
-import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../src/temporal/start-failure';
+import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../src/http/start-failure-answer';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { activityRecords } from '../support/activity-history';
 import { seedArchive, summarisedTitles } from '../support/archive';

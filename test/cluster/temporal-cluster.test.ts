@@ -9,7 +9,7 @@ import type { TemporalCluster } from '../../tools/cluster/cluster';
 import { SERVICES } from '../../tools/cluster/server-config';
 import { NUM_HISTORY_SHARDS } from '../../tools/cluster/tuning';
 import { checkReadiness } from '../../src/temporal/readiness';
-import { SEARCH_ATTRIBUTES, WpPostIdKey } from '../../src/temporal/search-attributes';
+import { SEARCH_ATTRIBUTES, WpPostIdKey } from '../../contract/search-attributes';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { startRelay, type Relay } from '../support/relay';
 import { clusterAsTestTemporal, startClusterForTests } from '../support/temporal';

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { sampleEvent } from '../../src/webhooks/sample-events';
-import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
+import { GIVE_UP_AFTER_MEMO } from '../../contract/activity-options';
 import { activityRecords } from '../support/activity-history';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';

@@ -10,7 +10,7 @@ import { installRuntime } from '../../src/temporal/runtime';
 import { createRelayWorker, type RelayWorker } from '../../src/temporal/worker';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { enrichPost } from '../../workflows';
-import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
+import { GIVE_UP_AFTER_MEMO } from '../../contract/activity-options';
 import { activityRecords } from '../support/activity-history';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';

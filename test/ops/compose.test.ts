@@ -10,7 +10,7 @@ import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { CONFIG_VARIABLES, loadConfig, requireWebhookSecrets } from '../../src/config';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';
-import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
 import { startPostgres, type Postgres } from '../../tools/cluster/postgres';
 import { DATABASES } from '../../tools/cluster/schema';
 import { resolveServerBinaries, TEMPORAL_SERVER_MODULE, TEMPORAL_SERVER_VERSION } from '../../tools/cluster/server-binaries';

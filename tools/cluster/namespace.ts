@@ -4,7 +4,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkReadiness } from '../../src/temporal/readiness';
-import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 

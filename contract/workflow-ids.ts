@@ -12,3 +12,8 @@ export function batchWorkflowId(site: string): string {
 export function contentRunId(site: string, postId: number, contentHash: string): string {
   return `summary:${postId}:${contentHash}@${site}`;
 }
+
+/** The one debounce run of a post's edits. */
+export function postUpdatesWorkflowId(site: string, postId: number): string {
+  return `post-updates:${postId}@${site}`;
+}
