@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 
 /** What a parent's history says about its children and the signals it got, in the order Temporal recorded it. */
 export type ParentEvent =
@@ -13,11 +14,12 @@ export type ParentEvent =
  */
 export async function parentEventsByRun(client: Client, workflowId: string, firstRunId: string): Promise<ParentEvent[][]> {
   const runs: ParentEvent[][] = [];
-  for (let runId: string | undefined = firstRunId; runId; ) {
-    const { events = [] } = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  let runId: string | undefined = firstRunId;
+  while (runId !== undefined) {
+    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const run: ParentEvent[] = [];
     runId = undefined;
-    for (const event of events) {
+    for (const event of history.events ?? []) {
       const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
       if (initiated) run.push({ kind: 'child-started', workflowId: initiated.workflowId ?? '' });
       const refused = event.startChildWorkflowExecutionFailedEventAttributes;
@@ -31,7 +33,8 @@ export async function parentEventsByRun(client: Client, workflowId: string, firs
       if (closed) run.push({ kind: 'child-closed', workflowId: closed.workflowExecution?.workflowId ?? '' });
       const signal = event.workflowExecutionSignaledEventAttributes;
       if (signal) run.push({ kind: 'signal', name: signal.signalName ?? '' });
-      const next = event.workflowExecutionContinuedAsNewEventAttributes;
+      const next: temporal.api.history.v1.IWorkflowExecutionContinuedAsNewEventAttributes | null | undefined =
+        event.workflowExecutionContinuedAsNewEventAttributes;
       if (next) {
         run.push({ kind: 'continued-as-new' });
         runId = next.newExecutionRunId ?? undefined;

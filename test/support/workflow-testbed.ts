@@ -4,7 +4,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { QueryDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Activities } from '../../activities';
+import type { Activities } from '../../contract/activities';
 import { installRuntime } from '../../src/temporal/runtime';
 import { startTimeSkipping } from './time-skipping';
 import { workflowBundle } from './workflow-bundle';

@@ -3,12 +3,20 @@ import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { classifyFailure, HttpStatusError } from '../../../activities/failures';
-import type { AutomationSettings, BacklogPage, BacklogPost } from '../../../activities/batch';
-import type { PostForSummary } from '../../../activities/wordpress';
+import {
+  batchProgressQuery,
+  cancelBatchSignal,
+  pauseBatchSignal,
+  resumeBatchSignal,
+  type AutomationSettings,
+  type BacklogPage,
+  type BacklogPost,
+  type BatchProgress,
+} from '../../../contract/batch';
+import type { PostForSummary } from '../../../contract/post-summary';
+import { batchWorkflowId, contentRunId } from '../../../contract/workflow-ids';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
-import type { batchEnrich, BatchProgress, scheduledBatch } from '../../../workflows';
-import { batchProgressQuery, cancelBatchSignal, pauseBatchSignal, resumeBatchSignal } from '../../../workflows/batch-enrich';
-import { batchWorkflowId, contentRunId } from '../../../workflows/workflow-ids';
+import type { batchEnrich, scheduledBatch } from '../../../workflows';
 import { childrenStartedBetween, mostChildrenInFlight, parentEventsByRun } from '../../support/child-history';
 import { queryUntil, startWorkflowTestbed, type MockActivities, type WorkflowTestbed } from '../../support/workflow-testbed';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { PostForSummary, WriteSummaryInput } from '../../../activities/wordpress';
+import type { PostForSummary, WriteSummaryInput } from '../../../contract/post-summary';
+import { debounceStatusQuery, postUpdatedUpdate } from '../../../contract/post-updates';
+import { contentRunId } from '../../../contract/workflow-ids';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import type { debouncePostUpdates } from '../../../workflows';
-import { debounceStatusQuery, postUpdatedUpdate } from '../../../workflows/debounce-post-updates';
-import { contentRunId } from '../../../workflows/workflow-ids';
 import { queryUntil, startWorkflowTestbed, type WorkflowTestbed } from '../../support/workflow-testbed';
 
 const HOUR_MS = 3_600_000;

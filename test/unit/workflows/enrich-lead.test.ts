@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Context } from '@temporalio/activity';
-import type { DeliverLeadInput } from '../../../activities/crm';
 import { classifyFailure, HttpStatusError } from '../../../activities/failures';
 import { normalizeLead } from '../../../activities/normalize-lead';
-import type { LeadScore } from '../../../activities/score-lead';
+import type { DeliverLeadInput, LeadScore } from '../../../contract/leads';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import type { enrichLead } from '../../../workflows';
 import { startWorkflowTestbed, type MockActivities, type WorkflowTestbed } from '../../support/workflow-testbed';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Context } from '@temporalio/activity';
 import { RetryState } from '@temporalio/common';
 import { classifyFailure, HttpStatusError } from '../../../activities/failures';
-import type { PostForSummary, WriteSummaryInput } from '../../../activities/wordpress';
-import { sampleEvent } from '../../../src/webhooks/sample-events';
+import { GIVE_UP_AFTER_MEMO } from '../../../contract/activity-options';
+import type { PostForSummary, WriteSummaryInput } from '../../../contract/post-summary';
 import type { enrichPost } from '../../../workflows';
-import { GIVE_UP_AFTER_MEMO } from '../../../workflows/activity-options';
 import { activityRecords } from '../../support/activity-history';
 import { activityFailureOf } from '../../support/run-failure';
 import { startWorkflowTestbed, type MockActivities, type WorkflowTestbed } from '../../support/workflow-testbed';
@@ -25,11 +25,10 @@ describe('enrichPost, with stand-in activities on the time-skipping test server'
   after(() => testbed?.teardown());
 
   function start(taskQueue: string, memo?: Record<string, unknown>) {
-    const event = sampleEvent('post.published', { post_id: 7 });
     return testbed.client.workflow.start<typeof enrichPost>('enrichPost', {
       taskQueue,
-      workflowId: event.idempotency_key,
-      args: [event as Parameters<typeof enrichPost>[0]],
+      workflowId: `post.published:${randomUUID()}`,
+      args: [{ postId: 7 }],
       ...(memo ? { memo } : {}),
     });
   }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { ClassifiedComment } from '../../../activities/classify-comment';
-import type { ApplyVerdictInput, CommentForModeration, StoredVerdict } from '../../../activities/comments';
+import type { ApplyVerdictInput, ClassifiedComment, CommentForModeration, StoredVerdict } from '../../../contract/comment-moderation';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import type { moderateComment } from '../../../workflows';
 import { startWorkflowTestbed, type MockActivities, type WorkflowTestbed } from '../../support/workflow-testbed';
