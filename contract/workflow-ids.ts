@@ -3,6 +3,9 @@
  * them claims the same ID and Temporal's refusal of a second start is what keeps work from being done twice.
  */
 
+/** The task queue the worker polls and the receiver starts on when TEMPORAL_TASK_QUEUE is not set. */
+export const DEFAULT_TASK_QUEUE = 'wp-ai-relay';
+
 /** One batch per site at a time. */
 export function batchWorkflowId(site: string): string {
   return `batch:${site}`;

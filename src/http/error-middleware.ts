@@ -1,11 +1,11 @@
-import type Koa from 'koa';
 import { HttpError } from '../http-error';
+import type { RelayMiddleware } from './state';
 
 /**
  * Sits first and decides what the client sees: a HttpError becomes its status and reason, anything else a
  * bare 500 (its details go to the log through app.on('error'), never to the client).
  */
-export function errorMiddleware(): Koa.Middleware {
+export function errorMiddleware(): RelayMiddleware {
   return async (ctx, next) => {
     try {
       await next();

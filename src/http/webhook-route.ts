@@ -1,4 +1,3 @@
-import type Koa from 'koa';
 import type { Config } from '../config';
 import type { StartEvent } from '../temporal/start-event';
 import { StartFailure } from '../temporal/start-failure';
@@ -7,6 +6,7 @@ import { parseEvent } from '../webhooks/parse-event';
 import { verifyWebhook } from '../webhooks/verify';
 import { readBody } from './read-body';
 import { startFailureAnswer } from './start-failure-answer';
+import type { RelayMiddleware } from './state';
 
 /** Seconds a sender should wait when the receiver sheds load. */
 const BACKPRESSURE_RETRY_AFTER_SECONDS = 1;
@@ -16,7 +16,7 @@ const BACKPRESSURE_RETRY_AFTER_SECONDS = 1;
  * then backpressure, then start the workflow. 202 is sent only once Temporal has recorded the start. The in-flight
  * slot is taken only by an authenticated, valid event: slow or forged uploads must not make real senders get 429.
  */
-export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent): Koa.Middleware {
+export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent): RelayMiddleware {
   let inFlight = 0;
   return async (ctx) => {
     if (!ctx.is('application/json')) {
