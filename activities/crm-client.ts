@@ -1,9 +1,8 @@
-import type { Config } from '../src/config';
-import { signedHeaders } from '../src/webhooks/sign';
-import { secretBytes } from '../src/webhooks/secrets';
+import type { ActivitySettings } from './settings';
+import { signedHeaders } from '../contract/sign';
+import { secretBytes } from '../contract/secrets';
 import { HttpStatusError, MissingConfigError } from './failures';
-
-export type CrmAnswer = { readonly outcome: 'delivered' | 'already_delivered'; readonly status: number };
+import type { CrmAnswer } from '../contract/leads';
 
 /**
  * The CRM's webhook: a POST signed the Standard Webhooks way (`webhook-id` = the Idempotency-Key,
@@ -13,7 +12,7 @@ export type CrmAnswer = { readonly outcome: 'delivered' | 'already_delivered'; r
 export class CrmClient {
   constructor(private readonly options: { url: string; secret: Buffer; timeoutMs: number }) {}
 
-  static fromConfig(crm: Config['crm']): CrmClient {
+  static fromConfig(crm: ActivitySettings['crm']): CrmClient {
     const missing = [...(crm.webhookUrl ? [] : ['CRM_WEBHOOK_URL']), ...(crm.secret ? [] : ['CRM_WEBHOOK_SECRET'])];
     if (missing.length > 0) throw new MissingConfigError(missing);
     let secret: Buffer;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 /**
  * Every external failure is classified here, once: transient ones (network, timeout, 408, 429, 5xx) stay
  * retryable, honouring Retry-After / retry-after-ms through nextRetryDelay, and are retried until the activity's
- * give-up point (workflows/activity-options.ts); the caller's own mistakes (other 4xx, bad output, missing
+ * give-up point (contract/activity-options.ts); the caller's own mistakes (other 4xx, bad output, missing
  * config) are non-retryable, so the run fails at once and waits, Failed, for an operator's reset.
  */
 

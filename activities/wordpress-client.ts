@@ -1,4 +1,4 @@
-import type { Config } from '../src/config';
+import type { ActivitySettings } from './settings';
 import { HttpStatusError, MissingConfigError } from './failures';
 
 /**
@@ -12,7 +12,7 @@ export class WordPressClient {
     this.authorization = `Basic ${Buffer.from(`${options.username}:${options.appPassword}`).toString('base64')}`;
   }
 
-  static fromConfig(wordpress: Config['wordpress']): WordPressClient {
+  static fromConfig(wordpress: ActivitySettings['wordpress']): WordPressClient {
     const missing = (['baseUrl', 'username', 'appPassword'] as const).filter((k) => !wordpress[k]);
     if (missing.length > 0) {
       const names = { baseUrl: 'WP_BASE_URL', username: 'WP_USERNAME', appPassword: 'WP_APP_PASSWORD' };

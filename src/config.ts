@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../workflows/activity-options';
+import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../contract/activity-options';
+import { DEFAULT_TASK_QUEUE } from '../contract/workflow-ids';
 import { parsePayloadKeys, type PayloadKey } from './codec/keys';
-import { parseSecrets, type SigningSecret } from './webhooks/secrets';
+import { parseSecrets, type SigningSecret } from '../contract/secrets';
 
 /**
  * The development secret used only when the relay runs on its embedded Temporal dev server and no secret is
@@ -82,7 +83,7 @@ const envSchema = z.object({
 
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('wp-ai-relay'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_DB_FILE: z.string().min(1).default('.data/temporal.db'),
   TEMPORAL_DEV_PORT: port(7233),

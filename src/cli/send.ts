@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { isEventName, eventSchemas } from '../webhooks/events';
+import { isEventName, eventSchemas } from '../../contract/events';
 import { sampleEvent } from '../webhooks/sample-events';
-import { signedHeaders } from '../webhooks/sign';
+import { signedHeaders } from '../../contract/sign';
 import { loadConfig } from '../config';
 import { CliError, UsageError } from './errors';
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { describeMisconfiguration, REGISTER_HINT } from './start-failure';
-import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
 
 export type Readiness =
   | { readonly status: 'ready' }
