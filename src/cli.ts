@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './env-file';
 import { ConfigError } from './config';
 import { CliError } from './cli/errors';
 import * as failed from './cli/failed';

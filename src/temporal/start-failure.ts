@@ -75,8 +75,13 @@ export function describeMisconfiguration(error: unknown): string | undefined {
 
 /** The command that registers every search attribute the relay sets, for the operator's log line. */
 export const REGISTER_HINT = Object.entries(SEARCH_ATTRIBUTES)
-  .map(([name, type]) => `temporal operator search-attribute create --name ${name} --type ${type}`)
+  .map(([name, type]) => registerCommand(name, type))
   .join('; ');
+
+/** The command that registers one search attribute (in a namespace other than the default when given). */
+export function registerCommand(name: string, type: string, namespace = 'default'): string {
+  return `temporal operator search-attribute create --name ${name} --type ${type}${namespace === 'default' ? '' : ` --namespace ${namespace}`}`;
+}
 
 /** The cause of a relay_misconfigured answer; its message is what the error-level log line tells the operator. */
 export class RelayMisconfiguredError extends Error {
