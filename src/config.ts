@@ -405,3 +405,11 @@ function readFileVariables(env: NodeJS.ProcessEnv): { values: NodeJS.ProcessEnv;
   }
   return { values, problems };
 }
+
+/**
+ * How the operator runs the CLI, for the commands it suggests: `npm run relay --` from the repository (npm names
+ * the script it runs), `wp-ai-relay` when installed.
+ */
+export function cliName(env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_lifecycle_event === 'relay' ? 'npm run relay --' : 'wp-ai-relay';
+}

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,10 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
+import { startNpmStart as startRelay } from '../support/npm-start';
 import { descendants, isRunning } from '../support/process-tree';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
-import { ROOT, runCommand } from './helpers/cli';
+import { runCommand } from './helpers/cli';
 
 /**
  * `npm start` as a newcomer runs it: through npm, in its own process, with only the environment given. Start-up is
@@ -165,30 +165,3 @@ describe('npm start', () => {
     assert.deepEqual(tree.filter((p) => isRunning(p.pid)), [], 'left running after SIGTERM during start-up');
   });
 });
-
-/** `npm start` in its own process; `banner` is its first stdout block, `stop` signals npm and waits for its exit. */
-function startRelay(env: Record<string, string>): { child: ChildProcess; banner: Promise<string>; stop(signal: NodeJS.Signals): Promise<number | null> } {
-  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const banner = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      // Whatever other lines come first, the banner starts with "wp-ai-relay" and ends with "Ctrl-C to stop".
-      const start = stdout.search(/^wp-ai-relay (ready|not ready)/m);
-      if (start >= 0 && stdout.includes('Ctrl-C to stop', start)) resolve(stdout.slice(start));
-    });
-    void exited.then((code) => reject(new Error(`npm start exited (${code}) before its banner:\n${stdout}\n${stderr}`)));
-  });
-  banner.catch(() => undefined);
-  return {
-    child,
-    banner,
-    async stop(signal) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
