@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
+import { eventually } from '../support/eventually';
 import { startNpmStart as startRelay } from '../support/npm-start';
 import { descendants, isRunning } from '../support/process-tree';
 import { freePort } from '../support/ports';
@@ -113,11 +114,10 @@ describe('npm start', () => {
     const connection = await Connection.connect({ address: temporal.address });
     await connection.workflowService.registerNamespace({ namespace: 'bare', workflowExecutionRetentionPeriod: msToTs('1 day') });
     // The event this waits for: the frontend knows the new namespace, so the only problem left is the attributes.
-    for (;;) {
-      const known = await connection.operatorService.listSearchAttributes({ namespace: 'bare' }).then(() => true, () => false);
-      if (known) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(
+      () => connection.operatorService.listSearchAttributes({ namespace: 'bare' }).then(() => true, () => undefined),
+      'the frontend to know namespace bare',
+    );
     await connection.close();
     const relay = startRelay({
       ...(await baseEnv()),
@@ -156,11 +156,10 @@ describe('npm start', () => {
   it('stops the Temporal it started when a signal arrives during start-up', async () => {
     const relay = startRelay(await baseEnv());
     // The event this waits for: the dev server has been spawned (and may or may not be answering yet).
-    let tree = descendants(relay.child.pid!);
-    while (!tree.some((p) => /temporal.* server start-dev/.test(p.command))) {
-      await new Promise((r) => setTimeout(r, 50));
-      tree = descendants(relay.child.pid!);
-    }
+    const tree = await eventually(() => {
+      const found = descendants(relay.child.pid!);
+      return found.some((p) => /temporal.* server start-dev/.test(p.command)) ? found : undefined;
+    }, 'npm start to spawn the Temporal dev server');
     await relay.stop('SIGTERM');
     assert.deepEqual(tree.filter((p) => isRunning(p.pid)), [], 'left running after SIGTERM during start-up');
   });

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
 import { startNpmStart, type NpmStart } from '../support/npm-start';
 import { freePort } from '../support/ports';
-import { eventually, ROOT, runCommand } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { ROOT, runCommand } from './helpers/cli';
 
 /** The README's quick-start commands, as written: the shell lines of its first block that runs `relay`. */
 function readmeRelayLines(): string[] {
