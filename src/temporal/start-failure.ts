@@ -65,9 +65,14 @@ export function describeMisconfiguration(error: unknown): string | undefined {
 }
 
 /** The command that registers every search attribute the relay sets, for the operator's log line. */
-export const REGISTER_HINT = Object.entries(SEARCH_ATTRIBUTES)
-  .map(([name, type]) => `temporal operator search-attribute create --name ${name} --type ${type}`)
+const REGISTER_HINT = Object.entries(SEARCH_ATTRIBUTES)
+  .map(([name, type]) => registerCommand(name, type))
   .join('; ');
+
+/** The command that registers one search attribute (in a namespace other than the default when given). */
+export function registerCommand(name: string, type: string, namespace = 'default'): string {
+  return `temporal operator search-attribute create --name ${name} --type ${type}${namespace === 'default' ? '' : ` --namespace ${namespace}`}`;
+}
 
 /** The gRPC error itself or the one a client error wraps (ServiceError keeps it as `cause`). */
 function grpcCause(error: unknown): { code: number; details: string } | undefined {
