@@ -1,16 +1,6 @@
 import type OpenAI from 'openai';
-import { z } from 'zod';
-import type { NormalizedLead } from './normalize-lead';
+import { leadScoreSchema, type LeadScore, type NormalizedLead } from '../contract/leads';
 import { completeStructured } from './structured-output';
-
-export const leadScoreSchema = z.object({
-  intent: z.enum(['purchase', 'quote', 'demo', 'support', 'partnership', 'job', 'spam', 'other']),
-  /** 0 = not a lead at all, 100 = ready to buy. */
-  score: z.number().int().min(0).max(100),
-  summary: z.string().min(1).max(200),
-  stage: z.enum(['new', 'qualified', 'nurture', 'support', 'disqualified']),
-});
-export type LeadScore = z.infer<typeof leadScoreSchema>;
 
 const SYSTEM_PROMPT =
   'You triage leads sent through a website form for the sales team. Classify the intent, score the lead from 0 ' +

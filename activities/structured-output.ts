@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { z } from 'zod';
-import { classifyFailure, invalidLlmOutput } from './failures';
+import { classifyFailure, invalidLlmOutput, originOf } from './failures';
 
 export interface StructuredRequest<S extends z.ZodType> {
   readonly model: string;
@@ -36,7 +36,7 @@ export async function completeStructured<S extends z.ZodType>(openai: OpenAI, re
       { signal },
     );
   } catch (error) {
-    throw classifyFailure('LLM', error, { attempt: info.attempt, signal });
+    throw classifyFailure('LLM', error, { attempt: info.attempt, signal, origin: originOf(openai.baseURL) });
   }
   const message = completion.choices[0]?.message;
   if (message?.refusal) throw invalidLlmOutput(`the model refused: ${message.refusal.slice(0, 200)}`, info.attempt);

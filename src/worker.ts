@@ -1,4 +1,5 @@
-// First: with tracing on, the HTTP instrumentation must hook `http` before anything below loads it.
+// First: .env, then (with tracing on) the HTTP instrumentation, which must hook `http` before anything loads it.
+import './env-file';
 import './tracing/preload';
 import { loadConfig } from './config';
 import { runEntryPoint } from './entry-point';
@@ -10,10 +11,10 @@ import { startTracing } from './tracing/start-tracing';
 
 /** The worker alone: workflows and activities on the task queue. */
 runEntryPoint(async () => {
-  const config = loadConfig();
-  installRuntime('WARN', config.worker.metricsAddress);
+  const config = loadConfig(process.env, { payloadKeys: true });
   const tracing = startTracing(config, 'wp-ai-relay-worker');
   const logger = createLogger(config.logLevel, 'wp-ai-relay-worker', undefined, { traceIds: tracing !== undefined });
+  installRuntime('WARN', config.worker.metricsAddress, logger);
   const { worker, connection } = await createRelayWorker({
     config,
     address: requireTemporalAddress(config, 'worker'),

@@ -12,7 +12,7 @@ export function createReceiverMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'wp_ai_relay_receiver_' });
   const webhooks = new Counter({
     name: 'wp_ai_relay_webhooks_total',
-    help: 'Webhook requests by outcome, reason (the WebhookError code, or the outcome itself) and HTTP status.',
+    help: 'Webhook requests by outcome, reason (the HttpError code, or the outcome itself) and HTTP status.',
     labelNames: ['outcome', 'reason', 'status'] as const,
     registers: [registry],
   });

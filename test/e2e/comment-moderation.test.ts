@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { commentCreatedSchema } from '../../src/webhooks/events';
+import { commentCreatedSchema } from '../../contract/events';
 import {
   COMMENTER_AGENT,
   commentRows,

@@ -18,11 +18,11 @@ const COMMAND_TIMEOUT_MS = 120_000;
  * machine's own TEMPORAL_* variables never leak in), and collects its output. `temporal` on its PATH is the CLI
  * the relay itself runs (temporal-cli.ts), wherever that was found or installed.
  */
-export async function runCommand(command: string, args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+export async function runCommand(command: string, args: readonly string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
   const temporalDir = dirname(await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH));
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: ROOT,
+      cwd,
       env: { PATH: [temporalDir, process.env.PATH ?? ''].join(delimiter), HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Config } from '../src/config';
 
 export const COMMENT_LABELS = ['spam', 'toxic', 'question', 'ok'] as const;
 
@@ -18,7 +17,8 @@ export type CommentVerdict = z.infer<typeof commentVerdictSchema>;
 export const MODERATION_ACTIONS = ['spam', 'hold', 'keep'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
-export type ModerationThresholds = Config['moderation']['thresholds'];
+/** The confidence each label needs before its action is taken without a human (MODERATION_*_THRESHOLD). */
+export type ModerationThresholds = Readonly<Record<CommentVerdict['label'], number>>;
 
 /** Each label's action when the model is sure enough; below the label's threshold a human decides. */
 const CONFIDENT_ACTION: Record<CommentVerdict['label'], ModerationAction> = {

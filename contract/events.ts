@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { normalizeUrl, stripHtml } from './sanitize';
-import { IDEMPOTENCY_KEY } from './verify';
 
+/** The idempotency key's alphabet and length, checked on the header before the body is parsed and on the body. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,64}$/;
 const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY, 'must be 1-64 characters of [A-Za-z0-9._:-]');
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const url = z

