@@ -9,18 +9,16 @@ import { startReceiver } from './http/server';
 import { createLogger } from './logger';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { temporalConnectionOptions } from './temporal/connection-options';
-import { installRuntime } from './temporal/runtime';
-import { createRelayWorker } from './temporal/worker';
+import { startWorkerProcess } from './temporal/worker-process';
 import { startTracing } from './tracing/start-tracing';
 
 /**
- * `npm start`: the whole relay in one process: an embedded Temporal dev server (unless TEMPORAL_ADDRESS is set),
- * the worker and the receiver.
+ * `npm start`: the whole relay from one command: an embedded Temporal dev server (unless TEMPORAL_ADDRESS is set),
+ * the worker (a child process, temporal/worker-process.ts) and the receiver (this process).
  */
 runEntryPoint(async () => {
   const startedAt = Date.now();
   const config = loadConfig();
-  installRuntime('WARN', config.worker.metricsAddress);
   const tracing = startTracing(config, 'wp-ai-relay');
   const logger = createLogger(config.logLevel, 'wp-ai-relay', undefined, { traceIds: tracing !== undefined });
   if (config.webhook.usingDevSecret) {
@@ -42,14 +40,7 @@ runEntryPoint(async () => {
     });
   }
   const address = config.temporal.address ?? dev!.address;
-  const { worker, connection: workerConnection } = await createRelayWorker({
-    config,
-    address,
-    codec,
-    logger,
-    ...(tracing ? { tracing: tracing.worker } : {}),
-  });
-  const running = worker.run();
+  const worker = await startWorkerProcess(workerEnv(address, keyFile?.path));
   const connection = await Connection.connect(temporalConnectionOptions(config, address));
   const client = new Client({
     connection,
@@ -71,18 +62,32 @@ runEntryPoint(async () => {
   ];
   console.log(lines.join('\n'));
 
-  running.catch((error: unknown) => {
-    logger.fatal({ err: error }, 'worker stopped');
+  let stopping = false;
+  void worker.exited.then((how) => {
+    if (stopping) return;
+    logger.fatal({ exit: how }, 'worker stopped');
     process.exit(1);
   });
 
   return async () => {
+    stopping = true;
     await receiver.close();
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
+    await worker.stop();
     await connection.close();
     await dev?.stop();
     await tracing?.shutdown();
   };
 });
+
+/**
+ * The worker process's environment: this one's, pointed at the Temporal the receiver uses. With the embedded dev
+ * server it gets that server's address (plain gRPC: no TLS or API key) and the key file this process resolved.
+ */
+function workerEnv(address: string, keyFile: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address };
+  if (process.env.TEMPORAL_ADDRESS === undefined) {
+    for (const name of Object.keys(env)) if (name.startsWith('TEMPORAL_TLS') || name === 'TEMPORAL_API_KEY') delete env[name];
+  }
+  if (keyFile !== undefined) env.PAYLOAD_ENCRYPTION_KEYS_FILE = keyFile;
+  return env;
+}
