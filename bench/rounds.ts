@@ -1,5 +1,6 @@
 import type { DirectJob, HttpJob, LoadResult, Pace } from './load-protocol';
 import type { BenchOptions } from './options';
+import { pause } from './pause';
 import { requestFactory } from './requests';
 import { runScenario, type ScenarioLine } from './scenario';
 import { BENCH_SECRET, type Stack } from './stack';
@@ -55,7 +56,11 @@ export async function loadRounds(
           log(`round ${round}/${options.rounds}: accept on ${target.name} ${how}`);
           // One client for every target and pace, so the shapes differ only in what answers.
           const job: HttpJob = { target: 'http', url: target.url, kind: 'unique', secret: BENCH_SECRET, signer: target.signer, client: 'agent', ...pace };
-          const { line, result } = await runScenario('accept', round, job, { ...legacy, ...idle(targets, target), ...target.pids }, target.memoryOf, target.name);
+          // The other shapes are frozen meanwhile: their timers and polls would otherwise take CPU from this one.
+          const others = pause(targets.filter((t) => t !== target).flatMap((t) => Object.values(t.pids)));
+          const { line, result } = await runScenario('accept', round, job, { ...legacy, ...idle(targets, target), ...target.pids }, target.memoryOf, target.name).finally(
+            () => others.resume(),
+          );
           keep(result, keys.targets.get(target.name)!);
           runs.push(line);
         }
