@@ -46,6 +46,8 @@ export async function loadRounds(
     ),
   );
   const legacy = stack ? { temporal: stack.temporal.process.pid, worker: stack.loop?.worker.pid } : {};
+  // The single-stack scenarios' processes, frozen like the idle shapes while a shape's accept is measured.
+  const stackPids = stack ? [stack.temporal.process.pid, stack.bare?.pid, stack.receiver?.pid, stack.loop?.receiver.pid, stack.loop?.worker.pid] : [];
   const runs: ScenarioLine[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const [scenario, pace] of plan) {
@@ -57,7 +59,7 @@ export async function loadRounds(
           // One client for every target and pace, so the shapes differ only in what answers.
           const job: HttpJob = { target: 'http', url: target.url, kind: 'unique', secret: BENCH_SECRET, signer: target.signer, client: 'agent', ...pace };
           // The other shapes are frozen meanwhile: their timers and polls would otherwise take CPU from this one.
-          const others = pause(targets.filter((t) => t !== target).flatMap((t) => Object.values(t.pids)));
+          const others = pause([...targets.filter((t) => t !== target).flatMap((t) => Object.values(t.pids)), ...stackPids]);
           const { line, result } = await runScenario('accept', round, job, { ...legacy, ...idle(targets, target), ...target.pids }, target.memoryOf, target.name).finally(
             () => others.resume(),
           );
@@ -71,7 +73,10 @@ export async function loadRounds(
       if (!job) continue;
       log(`round ${round}/${options.rounds}: ${scenario} ${how}`);
       const receiver = scenario === 'bare' ? stack.bare?.pid : scenario === 'direct' ? undefined : stack.receiver?.pid;
-      const { line, result } = await runScenario(scenario, round, job, { receiver, ...legacy, ...idle(targets) }, ['receiver', 'worker']);
+      const targetsPaused = pause(targets.flatMap((t) => Object.values(t.pids)));
+      const { line, result } = await runScenario(scenario, round, job, { receiver, ...legacy, ...idle(targets) }, ['receiver', 'worker']).finally(
+        () => targetsPaused.resume(),
+      );
       if (scenario === 'direct') keep(result, keys.direct);
       else if (scenario === 'duplicate') keep(result, keys.ingest);
       runs.push(line);
