@@ -142,7 +142,7 @@ function number(value: string, name: string, min: number, max: number): number {
   return n;
 }
 
-function pairs(values: string[], name: string): Record<string, string> {
+export function pairs(values: string[], name: string): Record<string, string> {
   return Object.fromEntries(
     values.map((pair) => {
       const eq = pair.indexOf('=');

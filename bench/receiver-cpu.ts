@@ -7,6 +7,7 @@ import { freePort } from '../src/cluster/free-port';
 import { startDevServer } from '../src/temporal/dev-server';
 import { runLoad } from './load';
 import { cpuSeconds, rssMb } from './proc-stats';
+import { pairs } from './options';
 import { requireQuietMachine } from './quiet';
 import { buildProject, healthy, spawnService } from './services';
 import { BENCH_SECRET } from './stack';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
         WP_RELAY_SECRET: BENCH_SECRET,
         PAYLOAD_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
         LOG_LEVEL: 'info',
-        ...Object.fromEntries(values.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+        ...pairs(values.env, 'env'),
       },
       logFile: join(dir, 'receiver.log'),
       ready: healthy(`http://127.0.0.1:${port}`),
