@@ -8,7 +8,7 @@ import { startDevServer } from '../src/temporal/dev-server';
 import { runLoad } from './load';
 import { cpuSeconds, rssMb } from './proc-stats';
 import { pairs } from './options';
-import { requireQuietMachine } from './quiet';
+import { QuietMachineError, requireQuietMachine } from './quiet';
 import { buildProject, healthy, spawnService } from './services';
 import { BENCH_SECRET } from './stack';
 import { round } from './stats';
@@ -122,6 +122,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof QuietMachineError ? `[receiver-cpu] ${error.message}` : error);
   process.exit(1);
 });
