@@ -17,7 +17,7 @@ import type { batchEnrich, debouncePostUpdates } from '../../workflows';
 import { activityRecords } from '../support/activity-history';
 import { TEST_PAYLOAD_KEYS, workflowBundle } from '../support/relay';
 import { activityFailureOf } from '../support/run-failure';
-import { startTimeSkipping } from '../support/time-skipping';
+import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping';
 
 const HOUR_MS = 3_600_000;
 /** Far from the 24 h default, so a child that ignored it would fail a day later, not two hours. */
@@ -30,6 +30,7 @@ const CONTENT_HASH = 'c'.repeat(64);
  * Temporal's time-skipping test server with stand-in activities, so two hours of retries take seconds.
  */
 describe('the give-up point of a batch child and a debounced edit', () => {
+  let timeSkipping: TimeSkipping;
   let env: TestWorkflowEnvironment;
   let worker: Worker;
   let running: Promise<void>;
@@ -58,7 +59,8 @@ describe('the give-up point of a batch child and a debounced edit', () => {
   before(async () => {
     installRuntime('ERROR');
     const { codec } = resolvePayloadCodec(loadConfig({ PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS }));
-    env = await startTimeSkipping(codec);
+    timeSkipping = await startTimeSkipping(codec);
+    env = timeSkipping.env;
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
@@ -72,7 +74,7 @@ describe('the give-up point of a batch child and a debounced edit', () => {
   after(async () => {
     worker?.shutdown();
     await running;
-    await env?.teardown();
+    await timeSkipping?.stop();
   });
 
   /** The child failed because its fetchPost retries gave up, at the parent's setting and not the default. */
