@@ -9,13 +9,16 @@
 /** Node modules that do I/O or read the machine's state: never in the bottom layer. */
 const NODE_IO = ['fs', 'fs/*', 'net', 'http', 'https', 'http2', 'dns', 'os', 'child_process', 'worker_threads', 'cluster', 'dgram', 'tls', 'readline'];
 
+/** Tooling: built and published with none of the layers, so the product never imports it, not even as a type. */
+const TOOLING = { regex: '^(\\.\\./)+(tools|bench|test)(/|$)', message: 'Product code never imports tools/, bench/ or test/: they are not built or published.' };
+
 /** Every layer's fence; `files` is the layer, `upward` the folders of ours it may not import. */
 const fence = (files, upward, message, extra = []) => ({
   files,
   rules: {
     '@typescript-eslint/no-restricted-imports': [
       'error',
-      { patterns: [{ regex: `^(\\.\\./)+(${upward.join('|')})(/|$)`, message }, ...extra] },
+      { patterns: [{ regex: `^(\\.\\./)+(${upward.join('|')})(/|$)`, message }, TOOLING, ...extra] },
     ],
   },
 });
@@ -39,7 +42,7 @@ export const layers = [
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+workflows(/|$)', allowTypeImports: true, message: 'src/ imports workflows/ as types only.' }] },
+        { patterns: [{ regex: '^(\\.\\./)+workflows(/|$)', allowTypeImports: true, message: 'src/ imports workflows/ as types only.' }, TOOLING] },
       ],
     },
   },

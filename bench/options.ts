@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ServiceLayout } from '../src/cluster/services';
+import type { ServiceLayout } from '../tools/cluster/services';
 import { TARGETS, type TargetName } from './targets/target';
 
 export const SCENARIOS = ['bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'startup'] as const;

@@ -72,13 +72,7 @@ if $need_temporal; then
 fi
 
 # The time-skipping test server: its jars into the tools directory once (about 33 MB), run by scripts/temporal-test-server/.
-test_server_lib=$tools/temporal-test-server-1.31.0/lib
-if [ ! -f "$test_server_lib/temporal-test-server-1.31.0.jar" ]; then
-  echo "setup: installing Temporal's time-skipping test server into $test_server_lib"
-  mvn -q -B -Dstyle.color=never -f scripts/temporal-test-server/pom.xml dependency:copy-dependencies -DoutputDirectory="$test_server_lib.partial" ||
-    fail "could not fetch io.temporal:temporal-test-server with Maven"
-  mkdir -p "$(dirname "$test_server_lib")" && rm -rf "$test_server_lib" && mv "$test_server_lib.partial" "$test_server_lib"
-fi
+bash scripts/temporal-test-server/install.sh || exit 1
 
 # tctl is end-of-support and many Go module proxies refuse it; its one test is skipped, saying so, without it.
 # A refusal is remembered so that every later run does not ask again.
@@ -94,13 +88,13 @@ if [ -z "${TCTL_PATH:-}" ] && ! command -v tctl >/dev/null 2>&1 && [ ! -e "$tctl
     fi
   fi
 fi
-# The Temporal server and its sql tool for the cluster subset (npm run test:cluster, src/cluster): built once into
+# The Temporal server and its sql tool for the cluster subset (npm run test:cluster, tools/cluster): built once into
 # the tools directory with `go install` (about 5 minutes on 2 cores with a cold Go cache, printed so the suite's time stays
 # visible), or taken from TEMPORAL_SERVER_BIN_DIR.
-temporal_server_version=$(sed -n "s/^export const TEMPORAL_SERVER_VERSION = '\(.*\)';$/\1/p" src/cluster/server-binaries.ts)
+temporal_server_version=$(sed -n "s/^export const TEMPORAL_SERVER_VERSION = '\(.*\)';$/\1/p" tools/cluster/server-binaries.ts)
 if [ -z "${TEMPORAL_SERVER_BIN_DIR:-}" ] && [ ! -x "$tools/temporal-server-$temporal_server_version/server" ]; then
   node --import tsx -e "
-    require('./src/cluster/server-binaries').resolveServerBinaries(undefined, (line) => console.log('setup: ' + line))
+    require('./tools/cluster/server-binaries').resolveServerBinaries(undefined, (line) => console.log('setup: ' + line))
       .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
   " || exit 1
 fi

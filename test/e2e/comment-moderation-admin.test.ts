@@ -12,7 +12,8 @@ import { launchChromium, type TestBrowser } from '../support/browser';
 import { commentRows, commentState, commentViaRest, createCommenter, historyLine, moderation, prepareCommentSite } from '../support/comments';
 import { eventually } from '../support/eventually';
 import type { LlmStub } from '../support/llm-stub';
-import { TEST_SECRET, workflowBundle, type Relay } from '../support/relay';
+import { TEST_SECRET, type Relay } from '../support/relay';
+import { workflowBundle } from '../support/workflow-bundle';
 import { startStack, type Stack } from '../support/stack';
 import { elapse, pluginLogLines, type WordPress } from '../support/wordpress';
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectDir } from '../temporal/temporal-cli';
+import { projectDir } from '../../src/temporal/temporal-cli';
 import type { Postgres } from './postgres';
 import { DATABASES } from './schema';
 import { NUM_HISTORY_SHARDS, SERVER_LOG_LEVEL, SQL_POOLS } from './tuning';

@@ -3,7 +3,7 @@ import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkReadiness } from '../temporal/readiness';
+import { checkReadiness } from '../../src/temporal/readiness';
 import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { isExecutable, projectToolsDir } from '../temporal/temporal-cli';
+import { isExecutable, projectToolsDir } from '../../src/temporal/temporal-cli';
 
 const run = promisify(execFile);
 

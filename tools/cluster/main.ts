@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectDir } from '../temporal/temporal-cli';
+import { projectDir } from '../../src/temporal/temporal-cli';
 import { startTemporalCluster } from './cluster';
 import { TEMPORAL_SERVER_VERSION } from './server-binaries';
 

@@ -3,11 +3,17 @@ import { openSync, closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const live = new Set<ChildProcess>();
-// A harness that exits without stopping its cluster (a failed test, an uncaught error) must not leave PostgreSQL and
-// Temporal running: 'exit' handlers cannot wait, but a signal is sent synchronously.
+// A harness that exits without stopping what it started (a failed test, an uncaught error) must not leave
+// PostgreSQL, Temporal or a relay process running: 'exit' handlers cannot wait, but a signal is sent synchronously.
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
+
+/** SIGKILLs `child` when this process exits, unless it has exited by then. */
+export function killOnExit(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
 
 /**
  * A long-running child with its stdout and stderr appended to `logFile`, so a failure can be read afterwards; it is
@@ -19,8 +25,7 @@ export function spawnLogged(command: string, args: readonly string[], logFile: s
     // Its own process group: Ctrl-C in a terminal reaches the harness only, which then stops the services before
     // PostgreSQL instead of every process at once.
     const child = spawn(command, args, { ...options, stdio: ['ignore', fd, fd], detached: true });
-    live.add(child);
-    child.once('exit', () => live.delete(child));
+    killOnExit(child);
     return child;
   } finally {
     closeSync(fd); // the child holds its own copy
