@@ -26,3 +26,16 @@ export async function compileProject(outDir: string): Promise<void> {
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`tsc exited with ${code}`);
 }
+
+/**
+ * `tsc -b tsconfig.build.json`, as `npm start` runs it before starting: the relay's JavaScript in dist/ (incremental,
+ * about a second when nothing changed). Returns the directory.
+ */
+export async function buildProject(log: (line: string) => void): Promise<string> {
+  log('building the relay (tsc -b tsconfig.build.json), as npm start does');
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const child = spawn(process.execPath, [tsc, '-b', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`tsc -b exited with ${code}`);
+  return join(ROOT, 'dist');
+}

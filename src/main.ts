@@ -14,13 +14,13 @@ import { StartupError } from './startup/startup-error';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from './temporal/connection-options';
 import { checkReadiness } from './temporal/readiness';
-import { installRuntime } from './temporal/runtime';
-import { createRelayWorker } from './temporal/worker';
+import { startWorkerProcess } from './temporal/worker-process';
 import { startTracing } from './tracing/start-tracing';
 
 /**
  * `npm start`: the whole relay in one process: an embedded Temporal dev server (unless TEMPORAL_ADDRESS is set),
- * the worker and the receiver. Start-up is a transaction: every problem that can be found without connecting or
+ * the worker (a child process, temporal/worker-process.ts, so workflow activations never hold up a 202) and the
+ * receiver (this process). Start-up is a transaction: every problem that can be found without connecting or
  * spawning is listed at once first; then each part starts, and a failure (or Ctrl-C) stops those already started.
  */
 runEntryPoint(async (signal) => {
@@ -30,7 +30,6 @@ runEntryPoint(async (signal) => {
 
   const tracing = startTracing(config, 'wp-ai-relay');
   const logger = createLogger(config.logLevel, 'wp-ai-relay', undefined, { traceIds: tracing !== undefined });
-  installRuntime('WARN', config.worker.metricsAddress, logger);
   if (config.webhook.usingDevSecret) {
     logger.warn('no WP_RELAY_SECRET set: accepting webhooks signed with the public development secret');
   }
@@ -57,21 +56,15 @@ runEntryPoint(async (signal) => {
     started.add('the Temporal connection', () => connection.close());
     signal.throwIfAborted();
 
-    const { worker, connection: workerConnection } = await createRelayWorker({
-      config,
-      address: options.address,
-      codec,
-      logger,
-      ...(tracing ? { tracing: tracing.worker } : {}),
-    });
-    started.add('the worker connection', () => workerConnection.close());
-    const running = worker.run();
+    const worker = await startWorkerProcess(workerEnv(options.address, keyFile?.path, dev !== undefined));
+    let stopping = false;
     started.add('the worker', async () => {
-      worker.shutdown();
-      await running;
+      stopping = true;
+      await worker.stop();
     });
-    running.catch((error: unknown) => {
-      logger.fatal({ err: error }, 'worker stopped');
+    void worker.exited.then((how) => {
+      if (stopping) return;
+      logger.fatal({ exit: how }, 'worker stopped');
       process.exit(1);
     });
     signal.throwIfAborted();
@@ -165,4 +158,17 @@ async function listen(config: Config, start: () => Promise<RunningReceiver>): Pr
     if (code === 'EADDRINUSE' || code === 'EACCES') throw new StartupError(portInUseMessage({ variable: 'PORT', port: config.port, host: config.host }, code));
     throw error;
   }
+}
+
+/**
+ * The worker process's environment: this one's, pointed at the Temporal the receiver uses. With the embedded dev
+ * server it gets that server's address (plain gRPC: no TLS or API key) and the key file this process resolved.
+ */
+function workerEnv(address: string, keyFile: string | undefined, embedded: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address };
+  if (embedded) {
+    for (const name of Object.keys(env)) if (name.startsWith('TEMPORAL_TLS') || name === 'TEMPORAL_API_KEY') delete env[name];
+  }
+  if (keyFile !== undefined) env.PAYLOAD_ENCRYPTION_KEYS_FILE = keyFile;
+  return env;
 }

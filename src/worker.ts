@@ -7,6 +7,7 @@ import { createLogger } from './logger';
 import { requireTemporalAddress } from './temporal/address';
 import { installRuntime } from './temporal/runtime';
 import { createRelayWorker } from './temporal/worker';
+import { WORKER_READY_MESSAGE } from './temporal/worker-process';
 import { startTracing } from './tracing/start-tracing';
 
 /** The worker alone: workflows and activities on the task queue. */
@@ -23,6 +24,11 @@ runEntryPoint(async () => {
   });
   const running = worker.run();
   logger.info({ taskQueue: config.temporal.taskQueue, metricsAddress: config.worker.metricsAddress }, 'worker polling');
+  if (process.send) {
+    // Started by `npm start` (temporal/worker-process.ts): say so, and stop as Ctrl-C would when the parent goes.
+    process.send(WORKER_READY_MESSAGE);
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
   running.catch((error: unknown) => {
     logger.fatal({ err: error }, 'worker stopped');
     process.exit(1);

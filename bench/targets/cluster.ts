@@ -28,6 +28,8 @@ export async function startClusterTarget(options: {
   receiverEnv: Record<string, string>;
   workerEnv: Record<string, string>;
   services: ServiceLayout;
+  /** The project's compiled JavaScript (buildProject): the receiver and worker run as `npm run receiver` runs them. */
+  compiledDir: string;
 }): Promise<Target> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -57,6 +59,7 @@ export async function startClusterTarget(options: {
     options.log('cluster: starting the receiver and the worker');
     const receiver = await spawnService({
       entry: 'src/receiver.ts',
+      compiledDir: options.compiledDir,
       env: { ...relayEnv, ...options.receiverEnv, PORT: String(port), HOST: '127.0.0.1' },
       logFile: join(options.dir, 'receiver.log'),
       ready: healthy(url),
@@ -64,6 +67,7 @@ export async function startClusterTarget(options: {
     stops.push(() => receiver.stop());
     const worker = await spawnService({
       entry: 'src/worker.ts',
+      compiledDir: options.compiledDir,
       env: { ...relayEnv, ...options.workerEnv },
       logFile: join(options.dir, 'worker.log'),
       ready: (log) => log.includes('worker polling'),

@@ -33,6 +33,12 @@ export function createReceiverMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    startLatency: new Histogram({
+      name: 'wp_ai_relay_workflow_start_duration_seconds',
+      help: "Time the receiver waited on Temporal for one workflow start (StartWorkflowExecution, the client's encoding and retries included), whatever its outcome; the rest of wp_ai_relay_webhook_duration_seconds is the receiver's own.",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
     httpErrors: new Counter({
       name: 'wp_ai_relay_http_client_errors_total',
       help: "Requests refused by Node's HTTP parser or timed out before the app saw them, by parser code and HTTP status.",

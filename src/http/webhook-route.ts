@@ -19,6 +19,7 @@ const BACKPRESSURE_RETRY_AFTER_SECONDS = 1;
 export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent): RelayMiddleware {
   let inFlight = 0;
   return async (ctx) => {
+    const received = performance.now();
     if (!ctx.is('application/json')) {
       throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
     }
@@ -37,7 +38,12 @@ export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent)
     }
     inFlight += 1;
     try {
+      const starting = performance.now();
       const result = await startEvent(event);
+      const done = performance.now();
+      // What the accept latency is made of: the receiver's own work, and the start call (Temporal's
+      // StartWorkflowExecution with the client around it), for whoever looks at a slow 202.
+      ctx.set('Server-Timing', `receiver;dur=${(starting - received).toFixed(2)}, temporal;desc="workflow start";dur=${(done - starting).toFixed(2)}`);
       ctx.state.outcome = result.status;
       ctx.status = 202;
       ctx.body = result;

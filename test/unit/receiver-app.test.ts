@@ -22,8 +22,10 @@ describe('receiver app', () => {
   let gate: Promise<void> | undefined;
   /** What the next start answers or throws; accepted unless a test says otherwise. */
   let nextStart: ((key: string) => StartResult) | undefined;
+  let onStart: (() => void) | undefined;
   const startEvent: StartEvent = async (event) => {
     started.push(event);
+    onStart?.();
     await gate;
     const answer = nextStart ?? ((key) => ({ status: 'accepted', workflowId: key, runId: 'run-1' }));
     nextStart = undefined;
@@ -94,6 +96,22 @@ describe('receiver app', () => {
       const answer = await sendWebhook(url, sampleEvent('post.published'));
       assert.deepEqual([answer.status, answer.body.error, answer.headers.get('retry-after')], [status, error, retryAfter], failure.kind);
     }
+  });
+
+  it('tells in Server-Timing how much of a 202 was the receiver and how much the workflow start', async () => {
+    const reached = new Promise<void>((resolve) => (onStart = resolve));
+    gate = reached.then(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    const sent = performance.now();
+    const answer = await sendWebhook(url, sampleEvent('post.published'));
+    const waited = performance.now() - sent;
+    gate = undefined;
+    onStart = undefined;
+    assert.equal(answer.status, 202);
+    const match = /^receiver;dur=(\d+\.\d\d), temporal;desc="workflow start";dur=(\d+\.\d\d)$/.exec(answer.headers.get('server-timing') ?? '');
+    assert.ok(match, `Server-Timing: ${answer.headers.get('server-timing')}`);
+    // Once the start was called it was held 50 ms, so its share is at least that, however slow the machine.
+    assert.ok(Number(match[2]) >= 49, `the start's share ${match[2]} ms covers the 50 ms it was held`);
+    assert.ok(Number(match[2]) <= waited, `the start's share ${match[2]} ms is within the ${waited.toFixed(2)} ms the client waited`);
   });
 
   it('answers 415 for a body that is not declared JSON, without starting anything', async () => {

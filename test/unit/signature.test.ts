@@ -38,7 +38,7 @@ function rejection(fn: () => unknown): HttpError {
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof HttpError, `expected a HttpError, got ${String(error)}`);
+    assert.ok(error instanceof HttpError, `expected an HttpError, got ${String(error)}`);
     return error;
   }
   assert.fail('expected the request to be rejected');
