@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What the test suite needs beyond Node.js and the npm packages: WordPress with its default theme, PHP and MariaDB
+# What the test suite needs beyond Node.js and the npm packages: WordPress (6.1 from apt, 6.8 unpacked into the
+# tools directory) with its default theme, PHP and MariaDB
 # (a real WordPress), Chromium (Web UI and admin-screen tests), the `temporal` CLI (the dev server), Temporal's
 # time-skipping test server (Java, from Maven Central, for the long-outage tests) and, where a Go module proxy still
 # serves it, tctl; and for the cluster subset PostgreSQL and the Temporal server, built with Go.
@@ -16,6 +17,7 @@ tools=$WP_AI_RELAY_TOOLS_DIR
 APT_PACKAGES=(
   wordpress wordpress-theme-twentytwentythree php-cli php-mysql php-xml php-mbstring php-curl
   mariadb-server chromium fonts-liberation
+  php-codesniffer gettext # the plugin's coding standard, and its translation template (.pot)
   postgresql # the release's PostgreSQL server (15 on Debian 12), for the cluster harness
 )
 TCTL_VERSION=v1.18.4
@@ -61,6 +63,9 @@ if ((${#missing[@]})); then
     fail "apt-get install failed for: ${missing[*]}"
   echo "setup: Debian packages installed in ${SECONDS} s"
 fi
+
+# Today's WordPress (6.8, Debian trixie's package) beside bookworm's 6.1: the harness runs either (TEST_WORDPRESS).
+bash scripts/install-wordpress-current.sh || fail "could not install WordPress 6.8 into $tools (scripts/install-wordpress-current.sh)"
 
 # The same resolver as `npm start`, so both use one copy.
 if $need_temporal; then
