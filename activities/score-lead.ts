@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { NormalizedLead } from './normalize-lead';
+import type { LlmCall, VersionedPrompt } from './llm-call';
 import { completeStructured } from './structured-output';
 
 export const leadScoreSchema = z.object({
@@ -12,11 +13,15 @@ export const leadScoreSchema = z.object({
 });
 export type LeadScore = z.infer<typeof leadScoreSchema>;
 
-const SYSTEM_PROMPT =
-  'You triage leads sent through a website form for the sales team. Classify the intent, score the lead from 0 ' +
-  '(spam or not a lead) to 100 (ready to buy), write a one-line summary of at most 25 words in the language of the ' +
-  'message, and suggest the pipeline stage. A free-mail address is weaker evidence of a company, not of spam. ' +
-  'Answer only with the JSON object of the given schema.';
+export const LEAD_PROMPT: VersionedPrompt = {
+  name: 'lead_score',
+  version: 1,
+  system:
+    'You triage leads sent through a website form for the sales team. Classify the intent, score the lead from 0 ' +
+    '(spam or not a lead) to 100 (ready to buy), write a one-line summary of at most 25 words in the language of the ' +
+    'message, and suggest the pipeline stage. A free-mail address is weaker evidence of a company, not of spam. ' +
+    'Answer only with the JSON object of the given schema.',
+};
 
 function describeLead(lead: NormalizedLead): string {
   const lines = [
@@ -34,14 +39,14 @@ function describeLead(lead: NormalizedLead): string {
 export function createLeadScoringActivities(openai: () => OpenAI, model: string) {
   return {
     /** Intent, score, one-line summary and stage, checked by zod; the address itself is not sent, its domain is. */
-    async scoreLead(lead: NormalizedLead): Promise<LeadScore> {
-      return completeStructured(openai(), {
+    async scoreLead(lead: NormalizedLead): Promise<LeadScore & { readonly llm: LlmCall }> {
+      const { value, llm } = await completeStructured(openai(), {
         model,
-        system: SYSTEM_PROMPT,
+        prompt: LEAD_PROMPT,
         user: describeLead(lead),
         schema: leadScoreSchema,
-        name: 'lead_score',
       });
+      return { ...value, llm };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { LlmCall } from '../activities/llm-call';
 import type { LeadSubmitted } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
 import { withRunGiveUp } from './run-give-up';
@@ -11,6 +12,8 @@ export interface EnrichLeadResult {
   readonly score: number;
   readonly intent: string;
   readonly stage: string;
+  /** The prompt version and tokens of the score; absent from runs recorded before they were kept. */
+  readonly llm?: LlmCall;
 }
 
 /** The CRM's Idempotency-Key: the event's key, so attempts, re-sent events and resets all name one record. */
@@ -31,5 +34,13 @@ export async function enrichLead(event: LeadSubmitted): Promise<EnrichLeadResult
   const { workflowId, runId } = workflowInfo();
   const idempotencyKey = crmIdempotencyKey(event.idempotency_key);
   const answer = await service.deliverLead({ idempotencyKey, lead, score, run: `${workflowId}/${runId}` });
-  return { outcome: answer.outcome, leadId: lead.leadId, idempotencyKey, score: score.score, intent: score.intent, stage: score.stage };
+  return {
+    outcome: answer.outcome,
+    leadId: lead.leadId,
+    idempotencyKey,
+    score: score.score,
+    intent: score.intent,
+    stage: score.stage,
+    ...(score.llm ? { llm: score.llm } : {}),
+  };
 }

@@ -1,11 +1,19 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { LlmCall } from '../activities/llm-call';
 import type { PostPublished } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
 import { withRunGiveUp } from './run-give-up';
 
 export type EnrichPostResult =
-  | { readonly outcome: 'summarized'; readonly postId: number; readonly summary: string; readonly contentHash: string }
+  | {
+      readonly outcome: 'summarized';
+      readonly postId: number;
+      readonly summary: string;
+      readonly contentHash: string;
+      /** The prompt version and tokens of the summary; absent from runs recorded before they were kept. */
+      readonly llm?: LlmCall;
+    }
   | { readonly outcome: 'unchanged' | 'not_published'; readonly postId: number; readonly contentHash: string };
 
 /**
@@ -28,7 +36,7 @@ export async function enrichPost(event: PostPublished): Promise<EnrichPostResult
   if (post.summaryHash === post.contentHash) {
     return { outcome: 'unchanged', postId: post.id, contentHash: post.contentHash };
   }
-  const { summary } = await llm.summarizePost({ title: post.title, content: post.content });
+  const { summary, llm: call } = await llm.summarizePost({ title: post.title, content: post.content });
   const { workflowId, runId } = workflowInfo();
   await wordpress.writeSummary({
     postId: post.id,
@@ -37,5 +45,5 @@ export async function enrichPost(event: PostPublished): Promise<EnrichPostResult
     run: `${workflowId}/${runId}`,
     ...restBase,
   });
-  return { outcome: 'summarized', postId: post.id, summary, contentHash: post.contentHash };
+  return { outcome: 'summarized', postId: post.id, summary, contentHash: post.contentHash, ...(call ? { llm: call } : {}) };
 }

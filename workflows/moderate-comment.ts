@@ -1,6 +1,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ApplyVerdictResult, CommentStatus, StoredVerdict } from '../activities/comments';
+import type { LlmCall } from '../activities/llm-call';
 import type { ModerationAction } from '../activities/moderation-policy';
 import type { CommentCreated } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
@@ -14,6 +15,8 @@ export type ModerateCommentResult =
       readonly commentId: number;
       readonly status: string;
       readonly verdict: StoredVerdict;
+      /** The prompt version and tokens of the verdict; absent when a stored verdict was reused, or in older runs. */
+      readonly llm?: LlmCall;
     };
 
 /** The status an action asks for; `keep` restores what WordPress itself chose (null: leave it as it is). */
@@ -41,7 +44,7 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
   }
   const { workflowId, runId } = workflowInfo();
   const reusable = comment.verdict?.run.startsWith(`${workflowId}/`) ? comment.verdict : null;
-  const { label, confidence, reason, action } =
+  const { label, confidence, reason, action, llm: call }: Omit<StoredVerdict, 'run' | 'at'> & { llm?: LlmCall } =
     reusable ??
     (await llm.classifyComment({
       author: comment.author,
@@ -52,5 +55,5 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
   const verdict: StoredVerdict = { label, confidence, reason, action, run: `${workflowId}/${runId}`, at: new Date().toISOString() };
   const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, event.status) });
   if (applied.outcome === 'gone') return { outcome: 'gone', commentId };
-  return { outcome: applied.outcome, commentId, status: applied.status, verdict };
+  return { outcome: applied.outcome, commentId, status: applied.status, verdict, ...(call ? { llm: call } : {}) };
 }

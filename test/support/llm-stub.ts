@@ -92,6 +92,9 @@ export async function startLlmStub(): Promise<LlmStub> {
         if (body.response_format?.json_schema?.name === 'comment_verdict') {
           return send(res, 200, completion(body.model, JSON.stringify(verdictFor(body, { kind: 'verdict' }))));
         }
+        if (body.response_format?.json_schema?.name === 'lead_score') {
+          return send(res, 200, completion(body.model, JSON.stringify(LEAD_SCORE)));
+        }
         if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
         await behaviour.until;
         const title = /^Title: (.*)$/m.exec(body.messages.at(-1)?.content ?? '')?.[1] ?? 'the post';
@@ -130,6 +133,9 @@ const VERDICT_RULES = [
   { pattern: /idiot|stupid|shut up/i, label: 'toxic', confidence: 0.91, reason: 'Insults the author instead of discussing the post.' },
   { pattern: /\?/, label: 'question', confidence: 0.88, reason: 'Asks the author a question about the post.' },
 ] as const;
+
+/** The stand-in's one lead score: a quote request worth following up. */
+export const LEAD_SCORE = { intent: 'quote', score: 60, summary: 'Asks for a quote.', stage: 'qualified' } as const;
 
 function verdictFor(body: Omit<LlmRequest, 'authorization' | 'traceparent'>, behaviour: Extract<LlmBehaviour, { kind: 'verdict' }>) {
   const comment = body.messages.at(-1)?.content.split('\nComment:\n')[1] ?? '';
