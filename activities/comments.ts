@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { stripHtml } from '../src/webhooks/sanitize';
 import { classifyFailure, HttpStatusError, invalidResponse, metaNotRegistered } from './failures';
@@ -27,7 +28,8 @@ export const storedVerdictSchema = z.object({
   reason: z.string(),
   action: z.enum(MODERATION_ACTIONS),
   why: z.string().optional(),
-  mode: z.object({ enabled: z.boolean(), why: z.string() }).optional(),
+  // The plugin answers null for a verdict stored without one.
+  mode: z.object({ enabled: z.boolean(), why: z.string() }).nullable().optional(),
   /** "<workflowId>/<runId>". */
   run: z.string(),
   at: z.string(),
@@ -106,7 +108,7 @@ function humanDecision(meta: unknown): CommentForModeration['humanDecision'] {
 
 /** Same verdict, compared as data: WordPress re-encodes the JSON it stores. */
 function sameVerdict(a: StoredVerdict | null, b: StoredVerdict): boolean {
-  return a !== null && (Object.keys(b) as (keyof StoredVerdict)[]).every((key) => a[key] === b[key]);
+  return a !== null && (Object.keys(b) as (keyof StoredVerdict)[]).every((key) => isDeepStrictEqual(a[key], b[key]));
 }
 
 /** What is still to write: the verdict unless stored, the status unless set or decided by a moderator; null if nothing. */

@@ -51,7 +51,7 @@ export async function completeStructured<S extends z.ZodType>(
   const jsonObject = request.dialect.structuredOutput === 'json_object';
   const body: ChatCompletionCreateParamsNonStreaming = {
     model: request.model,
-    temperature: request.temperature ?? 0.2,
+    temperature: retryTemperature(request.temperature ?? 0.2, activity?.info.attempt ?? 1),
     [request.dialect.maxTokensField]: request.maxTokens,
     messages: [
       { role: 'system', content: jsonObject ? withSchema(request.prompt.system, request.schema) : request.prompt.system },
@@ -85,6 +85,14 @@ export async function completeStructured<S extends z.ZodType>(
   const degenerate = degenerateField(parsed);
   if (degenerate) throw invalidLlmOutput(`degenerate ${name}: ${degenerate}`, attempt, request.model);
   return { value: parsed as z.infer<S>, llm, tokens: choice?.logprobs?.content ?? null };
+}
+
+/**
+ * A retry after an unusable answer must not ask for the same answer again: a local server with a fixed seed (or any
+ * server at temperature 0) repeats itself exactly, so each later attempt samples a little more freely.
+ */
+function retryTemperature(base: number, attempt: number): number {
+  return Math.min(1, base + 0.3 * (Math.max(1, attempt) - 1));
 }
 
 /** `json_object` servers get no schema on the wire, so the prompt carries it (zod still checks the answer). */

@@ -47,7 +47,7 @@ describe('relay eval against the LLM stand-in', () => {
     const report = JSON.parse(out.stdout) as EvalReport;
     const comments = report.comments!;
     assert.equal(report.model, 'eval-model');
-    assert.deepEqual(report.prompts, ['comment_verdict@1', 'lead_score@1', 'post_summary@1']);
+    assert.deepEqual(report.prompts, ['comment_verdict@2', 'lead_score@1', 'post_summary@2']);
     assert.deepEqual([comments.items, comments.schemaValid, comments.invalid, comments.errors], [7, 6, 1, 0]);
     assert.deepEqual(comments.classification.confusion, {
       spam: { spam: 1, toxic: 0, question: 0, ok: 1, invalid: 1 },
@@ -61,12 +61,13 @@ describe('relay eval against the LLM stand-in', () => {
     assert.deepEqual(comments.tokens, { prompt: 60, completion: 60, total: 120, perItem: 20 });
     assert.deepEqual(comments.policy, {
       model: 'eval-model',
-      prompt: 'comment_verdict@1',
+      prompt: 'comment_verdict@2',
       set: commentsFile,
       spamPrecision: 0.5,
       labelledSpam: 2,
       legitimateLabelledSpam: ['c6'],
-      legitimateMovedToSpam: ['c6'],
+      // Labelled spam, yet not moved: automatic Spam is off until a measured precision allows it.
+      legitimateMovedToSpam: [],
     });
     assert.deepEqual(comments.injection, { items: 1, labelledAsExpected: 1 });
     const sent = llm.requests.slice(before);
@@ -78,7 +79,7 @@ describe('relay eval against the LLM stand-in', () => {
   it('prints the report as text, and runs the shipped leads and posts through the same activities', async () => {
     const out = await runRelayCli(['eval', '--set', 'leads,posts', '--limit', '3'], env());
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stdout, /^relay eval: model eval-model, prompts comment_verdict@1 lead_score@1 post_summary@1$/m);
+    assert.match(out.stdout, /^relay eval: model eval-model, prompts comment_verdict@2 lead_score@1 post_summary@2$/m);
     assert.match(out.stdout, /^leads \(3 items, .*leads\.jsonl\): intent$/m);
     assert.match(out.stdout, /^ {2}schema-valid 3\/3 \(100\.0%\), off-schema 0, no answer 0$/m);
     // The stand-in answers every lead "quote"; the first three shipped leads are a purchase, a quote and a demo.
