@@ -102,6 +102,9 @@ describe('the three automations against a real model (llama.cpp, SmolLM2-135M-In
       assert.deepEqual(verdict.mode, { enabled: false, why: 'spam verdicts are held for a human: MODERATION_AUTO_SPAM is off' });
       if (verdict.label === 'spam' || verdict.label === 'toxic') assert.equal(state.status, 'hold', `${kind}: a suspicion is held for a human`);
     }
+    const cookie = await stack.wp.login();
+    const settings = await (await fetch(`${stack.wp.baseUrl}/wp-admin/options-general.php?page=ai-relay`, { headers: { cookie } })).text();
+    assert.match(settings, /Automatic Spam: off — spam verdicts are held for a human: MODERATION_AUTO_SPAM is off\./, 'the settings page says which mode is in force and why');
     standInUntouched();
   });
 

@@ -179,7 +179,7 @@ function ai_relay_render_spam_mode(): void {
 			'number'   => 1,
 			'orderby'  => 'comment_ID',
 			'order'    => 'DESC',
-			'status'   => 'all',
+			'status'   => array( 'hold', 'approve', 'spam', 'trash' ), // 'all' leaves spam out.
 		)
 	);
 	$verdict = $latest ? ai_relay_comment_verdict( (int) $latest[0]->comment_ID ) : null;
