@@ -64,7 +64,7 @@ export function autoSpamMode(moderation: ModerationConfig, model: string): AutoS
 }
 
 /** A reason that says nothing ("no", "n/a", "spam", a few letters) is no verdict: nobody could check it. */
-const NON_COMMITTAL = /^(no|none|n\/?a|null|nothing|unknown|yes|ok|okay|spam|toxic|question|reason|-+|\.+|\?+)$/i;
+const NON_COMMITTAL = /^(no|none|n\/?a|null|nothing|unknown|yes|ok|okay|spam|toxic|question|reason|no (response|reason|answer|comment)|-+|\.+|\?+)$/i;
 const MIN_REASON_LETTERS = 8;
 /** One character of these scripts says about as much as a few Latin letters ("广告链接" is a reason). */
 const DENSE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;

@@ -10,6 +10,7 @@ import { sampleEvent } from '../../src/webhooks/sample-events';
 import { commentState, commentViaRest, createCommenter, moderation, prepareCommentSite } from '../support/comments';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
 import { startLlamaServer, type LlamaServer } from '../support/llama-server';
+import { TEST_SECRET } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
 
@@ -28,6 +29,7 @@ describe('the three automations against a real model (llama.cpp, SmolLM2-135M-In
   before(async () => {
     [server, crm] = await Promise.all([startLlamaServer(), startCrmStub()]);
     stack = await startStack({
+      wordpress: { constants: { AI_RELAY_SECRET: TEST_SECRET } },
       relayEnv: {
         OPENAI_BASE_URL: server.baseURL,
         OPENAI_MODEL: server.model,

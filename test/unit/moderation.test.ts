@@ -51,7 +51,7 @@ describe('comment moderation policy', () => {
   });
 
   it('counts an empty or non-committal reason as no verdict, held for a human whatever the label and confidence', () => {
-    for (const reason of ['no', 'No.', 'n/a', 'N/A', 'spam', '...', 'none', 'ok!', 'bad']) {
+    for (const reason of ['no', 'No.', 'no response', 'n/a', 'N/A', 'spam', '...', 'none', 'ok!', 'bad']) {
       assert.deepEqual(moderationAction(verdict('spam', 0.99, reason), calibrated, automatic), { action: 'hold', why: 'no verdict: the model gave no reason anyone could check' }, reason);
     }
     assert.equal(isNonCommittal('Asks how to set the timeout.'), false);
