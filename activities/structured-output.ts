@@ -2,13 +2,13 @@ import type OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import type { Config } from '../src/config';
 import { degenerateField } from './degenerate-output';
-import { classifyFailure, invalidLlmOutput, MAX_INVALID_OUTPUT_ATTEMPTS } from './failures';
+import { classifyFailure, invalidLlmOutput, MAX_INVALID_OUTPUT_ATTEMPTS, originOf } from './failures';
 import { countTokens, currentActivity, llmCall, type LlmCall, type VersionedPrompt } from './llm-call';
+import type { ActivitySettings } from './settings';
 
 /** How the configured server is asked for structured output and for a bounded answer (docs/llm-servers.md). */
-export type LlmDialect = Pick<Config['openai'], 'structuredOutput' | 'maxTokensField'>;
+export type LlmDialect = Pick<ActivitySettings['openai'], 'structuredOutput' | 'maxTokensField'>;
 
 export interface StructuredRequest<S extends z.ZodType> {
   readonly model: string;
@@ -74,7 +74,7 @@ export async function completeStructured<S extends z.ZodType>(
       parsed = completion.choices[0]?.message.parsed;
     }
   } catch (error) {
-    throw classifyFailure('LLM', error, context);
+    throw classifyFailure('LLM', error, { ...context, origin: originOf(openai.baseURL) });
   }
   const llm = llmCall(request.prompt, completion.model || request.model, completion.usage);
   // Counted before the output is checked: an answer off the schema cost as much as a good one.

@@ -1,25 +1,9 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { LlmCall } from '../activities/llm-call';
-import type { LeadSubmitted } from '../src/webhooks/events';
-import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
+import type { Activities } from '../contract/activities';
+import { llmActivityOptions, wordpressActivityOptions } from '../contract/activity-options';
+import type { LeadSubmitted } from '../contract/events';
+import { crmIdempotencyKey, type EnrichLeadResult } from '../contract/leads';
 import { withRunGiveUp } from './run-give-up';
-
-export interface EnrichLeadResult {
-  readonly outcome: 'delivered' | 'already_delivered';
-  readonly leadId: string;
-  readonly idempotencyKey: string;
-  readonly score: number;
-  readonly intent: string;
-  readonly stage: string;
-  /** The prompt version and tokens of the score; absent from runs recorded before they were kept. */
-  readonly llm?: LlmCall;
-}
-
-/** The CRM's Idempotency-Key: the event's key, so attempts, re-sent events and resets all name one record. */
-export function crmIdempotencyKey(eventKey: string): string {
-  return `crm:${eventKey}`;
-}
 
 /**
  * lead.submitted → normalise the fields, score the lead with the LLM, deliver it to the CRM once. The lead's

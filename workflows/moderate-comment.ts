@@ -1,23 +1,11 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { ApplyVerdictResult, CommentStatus, StoredVerdict } from '../activities/comments';
-import type { LlmCall } from '../activities/llm-call';
-import type { ModerationAction } from '../activities/moderation-policy';
-import type { CommentCreated } from '../src/webhooks/events';
-import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
+import type { Activities } from '../contract/activities';
+import type { LlmCall } from '../contract/llm-call';
+import { llmActivityOptions, wordpressActivityOptions } from '../contract/activity-options';
+import type { CommentStatus, ModerateCommentResult, StoredVerdict } from '../contract/comment-moderation';
+import type { CommentCreated } from '../contract/events';
+import type { ModerationAction } from '../contract/moderation-policy';
 import { withRunGiveUp } from './run-give-up';
-
-export type ModerateCommentResult =
-  | { readonly outcome: 'gone'; readonly commentId: number }
-  | { readonly outcome: 'human_decided' | 'closed'; readonly commentId: number; readonly status: string }
-  | {
-      readonly outcome: Exclude<ApplyVerdictResult['outcome'], 'gone'>;
-      readonly commentId: number;
-      readonly status: string;
-      readonly verdict: StoredVerdict;
-      /** The prompt version and tokens of the verdict; absent when a stored verdict was reused, or in older runs. */
-      readonly llm?: LlmCall;
-    };
 
 /** The status an action asks for; `keep` restores what WordPress itself chose (null: leave it as it is). */
 function statusFor(action: ModerationAction, wordpressStatus: CommentCreated['status']): CommentStatus | null {

@@ -65,7 +65,9 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
 
-  const activities = createActivities({ config });
+  const activities = createActivities({
+    settings: { openai: config.openai, wordpress: config.wordpress, crm: config.crm, automation: config.automation, moderation: config.moderation },
+  });
   const progress = (set: string, done: number, total: number) => {
     if (done % 10 === 0 || done === total) process.stderr.write(`${set} ${done}/${total}\n`);
   };

@@ -16,7 +16,7 @@ export interface RelayWorkerOptions {
   readonly config: Config;
   readonly address: string;
   /** Overrides for the activities' clients (tests point them at stand-ins). */
-  readonly activityDeps?: Omit<ActivityDeps, 'config'>;
+  readonly activityDeps?: Omit<ActivityDeps, 'settings'>;
   /** A prebuilt bundle (bundleWorkflowCode) so several workers in one process don't each run webpack. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   /** The payload codec; resolved from config (resolvePayloadCodec) when not given. */
@@ -41,7 +41,11 @@ export async function createRelayWorker(options: RelayWorkerOptions): Promise<Re
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-      activities: createActivities({ config, ...options.activityDeps }),
+      // The activities get their part of the configuration here; they never read it themselves.
+      activities: createActivities({
+        settings: { openai: config.openai, wordpress: config.wordpress, crm: config.crm, automation: config.automation, moderation: config.moderation },
+        ...options.activityDeps,
+      }),
       // The tracing interceptor comes first: it opens the attempt's span, inside which the others run and log.
       interceptors: {
         activity: [

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CrmRecord } from '../../activities/crm';
-import { COMMENT_LABELS } from '../../activities/moderation-policy';
-import { leadScoreSchema } from '../../activities/score-lead';
-import { summarySchema } from '../../activities/summarize';
+import { COMMENT_LABELS } from '../../contract/moderation-policy';
+import { leadScoreSchema } from '../../contract/leads';
+import { summarySchema } from '../../contract/post-summary';
 import { repetitionIn } from '../../activities/degenerate-output';
 import type { enrichLead, enrichPost } from '../../workflows';
 import { sampleEvent } from '../../src/webhooks/sample-events';

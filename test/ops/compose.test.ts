@@ -10,15 +10,16 @@ import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { CONFIG_VARIABLES, loadConfig, requireWebhookSecrets } from '../../src/config';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';
-import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
-import { startPostgres, type Postgres } from '../../src/cluster/postgres';
-import { DATABASES } from '../../src/cluster/schema';
-import { resolveServerBinaries, TEMPORAL_SERVER_MODULE, TEMPORAL_SERVER_VERSION } from '../../src/cluster/server-binaries';
-import { dynamicConfigFile } from '../../src/cluster/server-config';
-import { NUM_HISTORY_SHARDS, POSTGRES_SETTINGS, SQL_POOLS } from '../../src/cluster/tuning';
+import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
+import { startPostgres, type Postgres } from '../../tools/cluster/postgres';
+import { DATABASES } from '../../tools/cluster/schema';
+import { resolveServerBinaries, TEMPORAL_SERVER_MODULE, TEMPORAL_SERVER_VERSION } from '../../tools/cluster/server-binaries';
+import { dynamicConfigFile } from '../../tools/cluster/server-config';
+import { NUM_HISTORY_SHARDS, POSTGRES_SETTINGS, SQL_POOLS } from '../../tools/cluster/tuning';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
-import { eventually, ROOT, runCommand } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { ROOT, runCommand } from './helpers/cli';
 import { renderCompose as render, serviceEnvironment, type ComposeProject as Project, type ComposeService as Service } from './helpers/compose';
 
 const raw = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -289,7 +290,7 @@ describe('deploy/compose/temporal-setup.sh, run against a real Temporal with the
       stdio: 'ignore',
     });
     try {
-      await eventually(async () => (assert.equal(worker.exitCode, null, 'the worker runs'), (await probe()).code === 0 ? true : undefined), 'a healthy worker', 90_000);
+      await eventually(async () => (assert.equal(worker.exitCode, null, 'the worker runs'), (await probe()).code === 0 ? true : undefined), 'a healthy worker');
     } finally {
       const exited = once(worker, 'exit');
       worker.kill('SIGTERM');

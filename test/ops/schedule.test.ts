@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { batchEnrich } from '../../workflows';
-import { batchWorkflowId } from '../../workflows/workflow-ids';
+import { batchWorkflowId } from '../../contract/workflow-ids';
 import { startStack, type Stack } from '../support/stack';
 import { seedArchive, summaryCurrent } from '../support/archive';
-import { eventually, runRelayCli } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { runRelayCli } from './helpers/cli';
 
 /** `relay schedule`: a Temporal Schedule that requests a site's batch, with no WordPress traffic at all. */
 describe('relay schedule create | list | trigger | delete', () => {

@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
 import { loadConfig, type Config } from '../../src/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
 import { createLogger, type Logger } from '../../src/logger';
 import { installRuntime } from '../../src/temporal/runtime';
-import { createRelayWorker, WORKFLOWS_PATH, type RelayWorker } from '../../src/temporal/worker';
+import { createRelayWorker, type RelayWorker } from '../../src/temporal/worker';
 import { startTestTemporal, type TestTemporal } from './temporal';
+import { workflowBundle } from './workflow-bundle';
 
 export const TEST_SECRET = 'test-secret-0123456789';
 /** The payload codec's key in tests; processes a test spawns (receiver, worker, CLI) get the same one. */
 export const TEST_PAYLOAD_KEYS = 'test-1:dGVzdC1wYXlsb2FkLWtleS0wMTIzNDU2Nzg5YWJjZGU=';
+/**
+ * The receivers' start deadline in tests (TEMPORAL_START_TIMEOUT_MS): far beyond a start on a loaded machine, so a
+ * test's 202 never depends on its speed. A test of the 503 a down Temporal gets waits it out once, or sets a shorter
+ * one: with Temporal gone, any deadline ends in 503.
+ */
+export const TEST_START_TIMEOUT_MS = '30000';
 
 export interface RelayOptions {
   /** Share one Temporal server between relays; a new one is started (and stopped with the relay) otherwise. */
@@ -40,21 +46,6 @@ export interface Relay {
 }
 
 let runtimeInstalled = false;
-let bundle: Promise<WorkflowBundle> | undefined;
-
-/** The workflow bundle, built once per test process (webpack takes ~2 s). */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  return (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger }));
-}
-
-const quietBundlerLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error: (message: string) => console.error(message),
-};
 
 /**
  * The real relay in this process: a real Temporal dev server, the worker (real activities, pointed at whatever
@@ -73,7 +64,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     ...(options.env?.WP_RELAY_SECRETS ? {} : { WP_RELAY_SECRET: TEST_SECRET }),
     OPENAI_API_KEY: 'sk-test',
     LOG_LEVEL: process.env.RELAY_TEST_LOG_LEVEL ?? 'silent',
-    TEMPORAL_START_TIMEOUT_MS: '3000',
+    TEMPORAL_START_TIMEOUT_MS: TEST_START_TIMEOUT_MS,
     PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
     ...options.env,
     TEMPORAL_ADDRESS: temporal.address,

@@ -18,11 +18,11 @@ const COMMAND_TIMEOUT_MS = 120_000;
  * machine's own TEMPORAL_* variables never leak in), and collects its output. `temporal` on its PATH is the CLI
  * the relay itself runs (temporal-cli.ts), wherever that was found or installed.
  */
-export async function runCommand(command: string, args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+export async function runCommand(command: string, args: readonly string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
   const temporalDir = dirname(await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH));
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: ROOT,
+      cwd,
       env: { PATH: [temporalDir, process.env.PATH ?? ''].join(delimiter), HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -42,15 +42,4 @@ export async function runCommand(command: string, args: readonly string[], env: 
 /** `wp-ai-relay <args>` from the sources (`npm run relay -- <args>` without npm's own output). */
 export function runRelayCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runCommand(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], env);
-}
-
-/** Calls `check` until it returns a value, for state that other processes reach a moment later (visibility). */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
