@@ -8,7 +8,7 @@ import {
   moderationAction,
   type CommentVerdict,
 } from '../contract/moderation-policy';
-import type { LlmCall, VersionedPrompt } from './llm-call';
+import type { VersionedPrompt } from './llm-call';
 import { completeStructured } from './structured-output';
 
 export const COMMENT_PROMPT: VersionedPrompt = {
