@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { stripHtml } from '../contract/sanitize';
 import { classifyFailure, HttpStatusError, invalidResponse, metaNotRegistered } from './failures';
@@ -68,7 +69,7 @@ function humanDecision(meta: unknown): CommentForModeration['humanDecision'] {
 
 /** Same verdict, compared as data: WordPress re-encodes the JSON it stores. */
 function sameVerdict(a: StoredVerdict | null, b: StoredVerdict): boolean {
-  return a !== null && (Object.keys(b) as (keyof StoredVerdict)[]).every((key) => a[key] === b[key]);
+  return a !== null && (Object.keys(b) as (keyof StoredVerdict)[]).every((key) => isDeepStrictEqual(a[key], b[key]));
 }
 
 /** What is still to write: the verdict unless stored, the status unless set or decided by a moderator; null if nothing. */

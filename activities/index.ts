@@ -34,10 +34,10 @@ export function createActivities(deps: ActivityDeps): Activities {
   return {
     ...createWordPressActivities(wordpressClient),
     ...createBatchActivities(wordpressClient, settings.automation),
-    ...createSummarizeActivities(openaiClient, settings.openai.model),
+    ...createSummarizeActivities(openaiClient, settings.openai),
     ...createCommentActivities(wordpressClient),
     ...createClassifyCommentActivities(openaiClient, settings),
-    ...createLeadScoringActivities(openaiClient, settings.openai.model),
+    ...createLeadScoringActivities(openaiClient, settings.openai),
     ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(settings.crm))),
   };
 }

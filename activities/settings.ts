@@ -1,5 +1,5 @@
 import type { AutomationSettings } from '../contract/batch';
-import type { ModerationThresholds } from '../contract/moderation-policy';
+import type { ModerationConfig } from '../contract/moderation-policy';
 
 /**
  * What the activities need of the relay's configuration. The worker (src/temporal/worker.ts) reads it from the
@@ -12,6 +12,9 @@ export interface ActivitySettings {
     readonly baseURL?: string;
     readonly model: string;
     readonly timeoutMs: number;
+    /** OPENAI_STRUCTURED_OUTPUT and OPENAI_MAX_TOKENS_FIELD: the server's dialect (docs/llm-servers.md). */
+    readonly structuredOutput: 'json_schema' | 'json_object';
+    readonly maxTokensField: 'max_completion_tokens' | 'max_tokens';
   };
   readonly wordpress: {
     readonly baseUrl?: string;
@@ -21,5 +24,5 @@ export interface ActivitySettings {
   };
   readonly crm: { readonly webhookUrl?: string; readonly secret?: string; readonly timeoutMs: number };
   readonly automation: AutomationSettings;
-  readonly moderation: { readonly thresholds: ModerationThresholds };
+  readonly moderation: ModerationConfig;
 }

@@ -8,6 +8,7 @@ import type {
 } from './comment-moderation';
 import type { LeadSubmitted } from './events';
 import type { CrmAnswer, DeliverLeadInput, LeadScore, NormalizedLead } from './leads';
+import type { LlmCall } from './llm-call';
 import type { PostForSummary, SummarizeInput, Summary, WriteSummaryInput } from './post-summary';
 
 /**
@@ -18,13 +19,14 @@ import type { PostForSummary, SummarizeInput, Summary, WriteSummaryInput } from 
 export interface Activities {
   fetchPost(postId: number, restBase?: string): Promise<PostForSummary>;
   writeSummary(input: WriteSummaryInput): Promise<void>;
-  summarizePost(input: SummarizeInput): Promise<Summary>;
+  // llm: what the call cost (activities always report it; absent from results recorded before it was kept).
+  summarizePost(input: SummarizeInput): Promise<Summary & { readonly llm?: LlmCall }>;
   listSummaryBacklog(input: { after: number; perPage: number }): Promise<BacklogPage>;
   readAutomationSettings(): Promise<AutomationSettings>;
   fetchComment(commentId: number): Promise<CommentForModeration | null>;
   classifyComment(input: ClassifyCommentInput): Promise<ClassifiedComment>;
   applyCommentVerdict(input: ApplyVerdictInput): Promise<ApplyVerdictResult>;
   normalizeLead(event: LeadSubmitted): Promise<NormalizedLead>;
-  scoreLead(lead: NormalizedLead): Promise<LeadScore>;
+  scoreLead(lead: NormalizedLead): Promise<LeadScore & { readonly llm?: LlmCall }>;
   deliverLead(input: DeliverLeadInput): Promise<CrmAnswer>;
 }

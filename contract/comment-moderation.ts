@@ -1,15 +1,23 @@
 import { z } from 'zod';
-import { COMMENT_LABELS, MODERATION_ACTIONS, type CommentVerdict, type ModerationAction } from './moderation-policy';
+import type { LlmCall } from './llm-call';
+import { COMMENT_LABELS, MODERATION_ACTIONS, type AutoSpamMode, type CommentVerdict, type ModerationDecision } from './moderation-policy';
 
 export const COMMENT_STATUSES = ['approved', 'hold', 'spam', 'trash'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
-/** The verdict as stored in `ai_relay_verdict` (JSON): the LLM's answer, the policy's action, and which run. */
+/**
+ * The verdict as stored in `ai_relay_verdict` (JSON): the LLM's answer, its measured confidence (null: unknown),
+ * the policy's action and why, the automatic-Spam mode in force, and which run. Verdicts stored before the relay
+ * measured confidence have neither `why` nor `mode`.
+ */
 export const storedVerdictSchema = z.object({
   label: z.enum(COMMENT_LABELS),
-  confidence: z.number().min(0).max(1),
+  confidence: z.number().min(0).max(1).nullable(),
   reason: z.string(),
   action: z.enum(MODERATION_ACTIONS),
+  why: z.string().optional(),
+  // The plugin answers null for a verdict stored without one.
+  mode: z.object({ enabled: z.boolean(), why: z.string() }).nullable().optional(),
   /** "<workflowId>/<runId>". */
   run: z.string(),
   at: z.string(),
@@ -47,7 +55,11 @@ export interface ClassifyCommentInput {
   readonly isReply: boolean;
 }
 
-export type ClassifiedComment = CommentVerdict & { readonly action: ModerationAction };
+/**
+ * The verdict (confidence measured, or null), the policy's decision and why, the automatic-Spam mode in force (the
+ * plugin's settings page shows it), and the call's cost: recorded in history, so replay never asks again.
+ */
+export type ClassifiedComment = CommentVerdict & ModerationDecision & { readonly mode: AutoSpamMode; readonly llm: LlmCall };
 
 export type ModerateCommentResult =
   | { readonly outcome: 'gone'; readonly commentId: number }
@@ -57,4 +69,6 @@ export type ModerateCommentResult =
       readonly commentId: number;
       readonly status: string;
       readonly verdict: StoredVerdict;
+      /** The prompt version and tokens of the verdict; absent when a stored verdict was reused, or in older runs. */
+      readonly llm?: LlmCall;
     };

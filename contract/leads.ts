@@ -1,3 +1,4 @@
+import type { LlmCall } from './llm-call';
 import { z } from 'zod';
 
 export const normalizedLeadSchema = z.object({
@@ -43,6 +44,8 @@ export interface EnrichLeadResult {
   readonly score: number;
   readonly intent: string;
   readonly stage: string;
+  /** The prompt version and tokens of the score; absent from runs recorded before they were kept. */
+  readonly llm?: LlmCall;
 }
 
 /** The CRM's Idempotency-Key: the event's key, so attempts, re-sent events and resets all name one record. */

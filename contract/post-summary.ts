@@ -1,5 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
+import type { LlmCall } from './llm-call';
 
 /**
  * enrichPost's own input: which post to summarise. The post is fetched as it is when the run gets to it, so
@@ -18,7 +19,14 @@ export const summariseInputSchema = z.object({
 export type SummariseInput = z.infer<typeof summariseInputSchema>;
 
 export type EnrichPostResult =
-  | { readonly outcome: 'summarized'; readonly postId: number; readonly summary: string; readonly contentHash: string }
+  | {
+      readonly outcome: 'summarized';
+      readonly postId: number;
+      readonly summary: string;
+      readonly contentHash: string;
+      /** The prompt version and tokens of the summary; absent from runs recorded before they were kept. */
+      readonly llm?: LlmCall;
+    }
   | { readonly outcome: 'unchanged' | 'not_published'; readonly postId: number; readonly contentHash: string };
 
 /** What a parent learns from one summary child: its outcome, or that another run already owns that workflow ID. */
@@ -44,8 +52,9 @@ export interface WriteSummaryInput {
   readonly restBase?: string;
 }
 
+/** The prompt asks for at most 60 words: 600 characters hold that in any language with spaces, and no more. */
 export const summarySchema = z.object({
-  summary: z.string().min(1).max(1200),
+  summary: z.string().min(1).max(600),
 });
 export type Summary = z.infer<typeof summarySchema>;
 

@@ -3,6 +3,7 @@ import './env-file';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config';
 import { CliError } from './cli/errors';
+import * as evaluate from './cli/eval';
 import * as failed from './cli/failed';
 import * as replay from './cli/replay';
 import * as reset from './cli/reset';
@@ -25,6 +26,7 @@ const commands: Record<string, Command & { summary: string }> = {
   reset: { ...reset, summary: 'reset failed runs to the right point' },
   replay: { ...replay, summary: 'check a history against the workflow code' },
   schedule: { ...schedule, summary: 'request a site\'s batch on a cron expression (Temporal Schedules)' },
+  eval: { ...evaluate, summary: 'measure the configured model on labelled comments, leads and posts' },
 };
 
 function help(): string {
@@ -35,7 +37,7 @@ function help(): string {
     ...entries.map(([name, summary, usage]) => `  ${name!.padEnd(8)} ${summary}\n           ${usage!.split('\n')[0]}`),
     '',
     'Configuration comes from the relay environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*,',
-    'TEMPORAL_API_KEY, WP_RELAY_SECRET(S), PORT, PAYLOAD_ENCRYPTION_KEYS); see docs/operations.md.',
+    'TEMPORAL_API_KEY, WP_RELAY_SECRET(S), PORT, PAYLOAD_ENCRYPTION_KEYS; eval: OPENAI_*); see docs/operations.md.',
   ].join('\n');
 }
 

@@ -18,5 +18,13 @@ export async function enrichLead(event: LeadSubmitted): Promise<EnrichLeadResult
   const { workflowId, runId } = workflowInfo();
   const idempotencyKey = crmIdempotencyKey(event.idempotency_key);
   const answer = await service.deliverLead({ idempotencyKey, lead, score, run: `${workflowId}/${runId}` });
-  return { outcome: answer.outcome, leadId: lead.leadId, idempotencyKey, score: score.score, intent: score.intent, stage: score.stage };
+  return {
+    outcome: answer.outcome,
+    leadId: lead.leadId,
+    idempotencyKey,
+    score: score.score,
+    intent: score.intent,
+    stage: score.stage,
+    ...(score.llm ? { llm: score.llm } : {}),
+  };
 }

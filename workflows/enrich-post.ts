@@ -34,7 +34,7 @@ export async function enrichPost(input: SummariseInput | PostPublished): Promise
   if (post.summaryHash === post.contentHash) {
     return { outcome: 'unchanged', postId: post.id, contentHash: post.contentHash };
   }
-  const { summary } = await llm.summarizePost({ title: post.title, content: post.content });
+  const { summary, llm: call } = await llm.summarizePost({ title: post.title, content: post.content });
   const { workflowId, runId } = workflowInfo();
   await wordpress.writeSummary({
     postId: post.id,
@@ -43,5 +43,5 @@ export async function enrichPost(input: SummariseInput | PostPublished): Promise
     run: `${workflowId}/${runId}`,
     ...(restBase === undefined ? {} : { restBase }),
   });
-  return { outcome: 'summarized', postId: post.id, summary, contentHash: post.contentHash };
+  return { outcome: 'summarized', postId: post.id, summary, contentHash: post.contentHash, ...(call ? { llm: call } : {}) };
 }

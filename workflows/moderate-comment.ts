@@ -1,5 +1,6 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../contract/activities';
+import type { LlmCall } from '../contract/llm-call';
 import { llmActivityOptions, wordpressActivityOptions } from '../contract/activity-options';
 import type { CommentStatus, ModerateCommentResult, StoredVerdict } from '../contract/comment-moderation';
 import type { CommentCreated } from '../contract/events';
@@ -31,7 +32,7 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
   }
   const { workflowId, runId } = workflowInfo();
   const reusable = comment.verdict?.run.startsWith(`${workflowId}/`) ? comment.verdict : null;
-  const { label, confidence, reason, action } =
+  const { label, confidence, reason, action, why, mode, llm: call }: Omit<StoredVerdict, 'run' | 'at'> & { llm?: LlmCall } =
     reusable ??
     (await llm.classifyComment({
       author: comment.author,
@@ -39,8 +40,18 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
       content: comment.content,
       isReply: comment.parent > 0,
     }));
-  const verdict: StoredVerdict = { label, confidence, reason, action, run: `${workflowId}/${runId}`, at: new Date().toISOString() };
+  const verdict: StoredVerdict = {
+    label,
+    confidence,
+    reason,
+    action,
+    // Absent from verdicts classified before the policy said why (old histories replay unchanged).
+    ...(why === undefined ? {} : { why }),
+    ...(mode === undefined ? {} : { mode }),
+    run: `${workflowId}/${runId}`,
+    at: new Date().toISOString(),
+  };
   const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, event.status) });
   if (applied.outcome === 'gone') return { outcome: 'gone', commentId };
-  return { outcome: applied.outcome, commentId, status: applied.status, verdict };
+  return { outcome: applied.outcome, commentId, status: applied.status, verdict, ...(call ? { llm: call } : {}) };
 }

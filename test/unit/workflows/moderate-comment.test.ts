@@ -25,6 +25,9 @@ const verdict = (action: ClassifiedComment['action']): ClassifiedComment => ({
   confidence: 0.9,
   reason: 'Because.',
   action,
+  why: 'what the policy made of it',
+  mode: { enabled: action === 'spam', why: 'the automatic-Spam mode in force' },
+  llm: { prompt: 'comment_verdict@2', model: 'stand-in', promptTokens: 10, completionTokens: 10, totalTokens: 20 },
 });
 
 /** The comment as WordPress has it, and what the run asked of the classifier and of WordPress. */
