@@ -7,6 +7,7 @@ import * as replay from './cli/replay';
 import * as reset from './cli/reset';
 import * as schedule from './cli/schedule';
 import * as send from './cli/send';
+import * as tokenUsage from './cli/usage';
 
 interface Command {
   readonly usage: string;
@@ -21,6 +22,7 @@ const commands: Record<string, Command & { summary: string }> = {
   replay: { ...replay, summary: 'check a history against the workflow code' },
   schedule: { ...schedule, summary: 'request a site\'s batch on a cron expression (Temporal Schedules)' },
   eval: { ...evaluate, summary: 'measure the configured model on labelled comments, leads and posts' },
+  usage: { ...tokenUsage, summary: 'LLM tokens (and cost) per site and day, from the runs\' histories' },
 };
 
 function help(): string {
