@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createActivities, createOpenAI } from '../../activities';
 import { COMMENT_PROMPT } from '../../activities/classify-comment';
@@ -7,13 +8,13 @@ import { SUMMARY_PROMPT } from '../../activities/summarize';
 import { MissingConfigError } from '../../activities/failures';
 import { loadConfig } from '../config';
 import { formatReport } from '../eval/format-report';
-import { commentsReport, leadsReport, postsReport, type EvalReport } from '../eval/report';
+import { commentsReport, leadsReport, postsReport, type EvalReport, type MeasuredSpamPolicy } from '../eval/report';
 import { evalComments, evalLeads, evalPosts, type ItemResult } from '../eval/run-eval';
 import { EVAL_SETS, EvalSetError, firstItems, readSet, shippedSetPath, type EvalSetName } from '../eval/sets';
 import { CliError, UsageError } from './errors';
 
 export const usage =
-  'wp-ai-relay eval [--set comments,leads,posts] [--limit N] [--comments FILE] [--leads FILE] [--posts FILE] [--json]';
+  'wp-ai-relay eval [--set comments,leads,posts] [--limit N] [--comments FILE] [--leads FILE] [--posts FILE] [--json] [--policy-out FILE]';
 
 const SET_NAMES = Object.keys(EVAL_SETS) as EvalSetName[];
 
@@ -34,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       leads: { type: 'string' },
       posts: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'policy-out': { type: 'string' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
@@ -42,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
   if (unknown !== undefined) throw new UsageError(`unknown set "${unknown}"; the sets are ${SET_NAMES.join(', ')}`, usage);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive integer', usage);
+  if (values['policy-out'] !== undefined && !sets.includes('comments')) throw new UsageError('--policy-out needs the comments set', usage);
 
   const config = loadConfig();
   try {
@@ -83,6 +86,11 @@ export async function run(argv: string[]): Promise<number> {
     items: { ...(comments ? { comments } : {}), ...(leads ? { leads } : {}), ...(posts ? { posts } : {}) },
   };
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report, sources));
+  if (values['policy-out'] !== undefined && report.comments) {
+    // The spam figure alone, dated, for the moderation policy to read: what model, prompt and set it was measured on.
+    const figure: MeasuredSpamPolicy = { ...report.comments.policy, comments: report.comments.items, measuredAt: new Date().toISOString() };
+    writeFileSync(values['policy-out'], `${JSON.stringify(figure, null, 2)}\n`);
+  }
   const all: ItemResult[] = [...(comments ?? []), ...(leads ?? []), ...(posts ?? [])];
   const unanswered = all.filter((r) => r.outcome === 'error');
   if (unanswered.length === all.length) {

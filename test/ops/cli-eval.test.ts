@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -42,7 +42,8 @@ describe('relay eval against the LLM stand-in', () => {
   it('reports per-label precision and recall, the confusion matrix, schema-valid share, tokens and the spam figure', async () => {
     llm.enqueue({ kind: 'invalid', content: 'not json at all' });
     const before = llm.requests.length;
-    const out = await runRelayCli(['eval', '--set', 'comments', '--comments', commentsFile, '--json'], env());
+    const policyFile = join(dir, 'spam-policy.json');
+    const out = await runRelayCli(['eval', '--set', 'comments', '--comments', commentsFile, '--json', '--policy-out', policyFile], env());
     assert.equal(out.code, 0, out.stderr);
     const report = JSON.parse(out.stdout) as EvalReport;
     const comments = report.comments!;
@@ -69,6 +70,9 @@ describe('relay eval against the LLM stand-in', () => {
       legitimateMovedToSpam: ['c6'],
     });
     assert.deepEqual(comments.injection, { items: 1, labelledAsExpected: 1 });
+    const written = JSON.parse(readFileSync(policyFile, 'utf8')) as Record<string, unknown>;
+    assert.deepEqual({ ...written, measuredAt: undefined }, { ...comments.policy, comments: 7, measuredAt: undefined });
+    assert.ok(!Number.isNaN(Date.parse(String(written.measuredAt))));
     const sent = llm.requests.slice(before);
     assert.equal(sent.length, 7, 'one request per comment');
     assert.ok(sent.every((r) => r.model === 'eval-model' && r.response_format?.json_schema?.name === 'comment_verdict'));
