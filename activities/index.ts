@@ -8,6 +8,7 @@ import { createBatchActivities } from './batch';
 import { MissingConfigError } from './failures';
 import { createLeadScoringActivities } from './score-lead';
 import { createSummarizeActivities } from './summarize';
+import { createTokenBudgetActivities } from './token-budget';
 import { WordPressClient } from './wordpress-client';
 import { createWordPressActivities } from './wordpress';
 
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createClassifyCommentActivities(openaiClient, config),
     ...createLeadScoringActivities(openaiClient, config.openai.model),
     ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(config.crm))),
+    ...createTokenBudgetActivities(),
   };
 }
 

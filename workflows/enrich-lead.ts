@@ -4,6 +4,7 @@ import type { LlmCall } from '../activities/llm-call';
 import type { LeadSubmitted } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
 import { withRunGiveUp } from './run-give-up';
+import { awaitTokenBudget, recordTokenSpend } from './token-budget';
 
 export interface EnrichLeadResult {
   readonly outcome: 'delivered' | 'already_delivered';
@@ -30,7 +31,9 @@ export async function enrichLead(event: LeadSubmitted): Promise<EnrichLeadResult
   const service = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
   const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
   const lead = await service.normalizeLead(event);
+  await awaitTokenBudget(event.site);
   const score = await llm.scoreLead(lead);
+  await recordTokenSpend(event.site, score.llm);
   const { workflowId, runId } = workflowInfo();
   const idempotencyKey = crmIdempotencyKey(event.idempotency_key);
   const answer = await service.deliverLead({ idempotencyKey, lead, score, run: `${workflowId}/${runId}` });

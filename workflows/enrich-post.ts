@@ -4,6 +4,7 @@ import type { LlmCall } from '../activities/llm-call';
 import type { PostPublished } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
 import { withRunGiveUp } from './run-give-up';
+import { awaitTokenBudget, recordTokenSpend } from './token-budget';
 
 export type EnrichPostResult =
   | {
@@ -36,7 +37,9 @@ export async function enrichPost(event: PostPublished): Promise<EnrichPostResult
   if (post.summaryHash === post.contentHash) {
     return { outcome: 'unchanged', postId: post.id, contentHash: post.contentHash };
   }
+  await awaitTokenBudget(event.site);
   const { summary, llm: call } = await llm.summarizePost({ title: post.title, content: post.content });
+  await recordTokenSpend(event.site, call);
   const { workflowId, runId } = workflowInfo();
   await wordpress.writeSummary({
     postId: post.id,

@@ -5,3 +5,4 @@ export { enrichLead, type EnrichLeadResult } from './enrich-lead';
 export { batchEnrich, type BatchProgress, type BatchState } from './batch-enrich';
 export { debouncePostUpdates, type DebounceStatus } from './debounce-post-updates';
 export { scheduledBatch, type ScheduledBatchInput } from './scheduled-batch';
+export { tokenBudget } from './token-budget';

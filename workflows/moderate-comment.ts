@@ -1,11 +1,12 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ApplyVerdictResult, CommentStatus, StoredVerdict } from '../activities/comments';
+import type { ApplyVerdictResult, CommentForModeration, CommentStatus, StoredVerdict } from '../activities/comments';
 import type { LlmCall } from '../activities/llm-call';
 import type { ModerationAction } from '../activities/moderation-policy';
 import type { CommentCreated } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
 import { withRunGiveUp } from './run-give-up';
+import { awaitTokenBudget, recordTokenSpend } from './token-budget';
 
 export type ModerateCommentResult =
   | { readonly outcome: 'gone'; readonly commentId: number }
@@ -45,15 +46,22 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
   const { workflowId, runId } = workflowInfo();
   const reusable = comment.verdict?.run.startsWith(`${workflowId}/`) ? comment.verdict : null;
   const { label, confidence, reason, action, llm: call }: Omit<StoredVerdict, 'run' | 'at'> & { llm?: LlmCall } =
-    reusable ??
-    (await llm.classifyComment({
-      author: comment.author,
-      authorUrl: comment.authorUrl,
-      content: comment.content,
-      isReply: comment.parent > 0,
-    }));
+    reusable ?? (await classify(event.site, llm, comment));
   const verdict: StoredVerdict = { label, confidence, reason, action, run: `${workflowId}/${runId}`, at: new Date().toISOString() };
   const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, event.status) });
   if (applied.outcome === 'gone') return { outcome: 'gone', commentId };
   return { outcome: applied.outcome, commentId, status: applied.status, verdict, ...(call ? { llm: call } : {}) };
+}
+
+/** The LLM's verdict on the comment, within the site's daily token budget when the run has one. */
+async function classify(site: string, llm: ReturnType<typeof proxyActivities<Activities>>, comment: CommentForModeration) {
+  await awaitTokenBudget(site);
+  const verdict = await llm.classifyComment({
+    author: comment.author,
+    authorUrl: comment.authorUrl,
+    content: comment.content,
+    isReply: comment.parent > 0,
+  });
+  await recordTokenSpend(site, verdict.llm);
+  return verdict;
 }

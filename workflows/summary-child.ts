@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { PostPublished } from '../src/webhooks/events';
 import { enrichPost, type EnrichPostResult } from './enrich-post';
+import { runTokenBudget, TOKEN_BUDGET_MEMO } from './token-budget';
 
 /** What a parent learns from one child: its outcome, or that another run already owns that workflow ID. */
 export type ChildOutcome = EnrichPostResult['outcome'] | 'already_started' | 'failed';
@@ -13,8 +14,11 @@ export type ChildOutcome = EnrichPostResult['outcome'] | 'already_started' | 'fa
  */
 export async function runSummaryChild(workflowId: string, event: PostPublished): Promise<ChildOutcome> {
   let handle;
+  // A batch or an edit started with a token budget hands it on, so its summaries keep to it too.
+  const budget = runTokenBudget();
   try {
     handle = await startChild(enrichPost, {
+      ...(budget === undefined ? {} : { memo: { [TOKEN_BUDGET_MEMO]: budget } }),
       workflowId,
       args: [event],
       parentClosePolicy: ParentClosePolicy.ABANDON,

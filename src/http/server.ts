@@ -35,6 +35,7 @@ export async function startReceiver(options: {
       taskQueue: config.temporal.taskQueue,
       timeoutMs: config.temporal.startTimeoutMs,
       giveUpAfter: config.retry.giveUpAfter,
+      tokenBudgetPerDay: config.tokenBudgetPerDay,
     }),
     checkReady: () => checkReadiness(client, config.temporal.namespace),
     logger,

@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { WpEvent } from '../webhooks/events';
 import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
+import { TOKEN_BUDGET_MEMO } from '../../workflows/token-budget';
 import { routeOf, type StartCommon } from './event-routes';
 import { startFailureToWebhookError } from './start-failure';
 
@@ -18,6 +19,8 @@ export interface StartOptions {
   readonly timeoutMs: number;
   /** ACTIVITY_GIVE_UP_AFTER, recorded in the run's memo: how long its activities retry transient failures. */
   readonly giveUpAfter?: string;
+  /** TOKEN_BUDGET_PER_DAY, recorded in the run's memo: its AI steps wait for the next day past it. */
+  readonly tokenBudgetPerDay?: number | undefined;
 }
 
 /**
@@ -32,7 +35,10 @@ export function createStartEvent(client: Client, options: StartOptions): StartEv
       taskQueue: options.taskQueue,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      memo: options.giveUpAfter === undefined ? {} : { [GIVE_UP_AFTER_MEMO]: options.giveUpAfter },
+      memo: {
+        ...(options.giveUpAfter === undefined ? {} : { [GIVE_UP_AFTER_MEMO]: options.giveUpAfter }),
+        ...(options.tokenBudgetPerDay === undefined ? {} : { [TOKEN_BUDGET_MEMO]: options.tokenBudgetPerDay }),
+      },
     };
     try {
       return await client.withDeadline(Date.now() + options.timeoutMs, async (): Promise<StartResult> => {
