@@ -16,12 +16,18 @@ export const MAX_COMMENT_CHARS = 20_000;
 export const COMMENT_STATUSES = ['approved', 'hold', 'spam', 'trash'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
-/** The verdict as stored in `ai_relay_verdict` (JSON): the LLM's answer, the policy's action, and which run. */
+/**
+ * The verdict as stored in `ai_relay_verdict` (JSON): the LLM's answer, its measured confidence (null: unknown),
+ * the policy's action and why, the automatic-Spam mode in force, and which run. Verdicts stored before the relay
+ * measured confidence have neither `why` nor `mode`.
+ */
 export const storedVerdictSchema = z.object({
   label: z.enum(COMMENT_LABELS),
-  confidence: z.number().min(0).max(1),
+  confidence: z.number().min(0).max(1).nullable(),
   reason: z.string(),
   action: z.enum(MODERATION_ACTIONS),
+  why: z.string().optional(),
+  mode: z.object({ enabled: z.boolean(), why: z.string() }).optional(),
   /** "<workflowId>/<runId>". */
   run: z.string(),
   at: z.string(),

@@ -42,6 +42,8 @@ export interface AttemptContext {
   readonly attempt?: number;
   /** The activity's cancellation signal: once it fired, the failure is the cancellation, whatever was thrown. */
   readonly signal?: AbortSignal;
+  /** The model asked, named in an invalid-output failure so that the operator knows which one to replace. */
+  readonly model?: string;
 }
 
 /** An LLM that keeps answering off-schema is not going to recover by itself; stop after this many tries. */
@@ -96,12 +98,19 @@ function isLlmOutputError(error: unknown): error is Error {
   );
 }
 
-/** Off-schema LLM output: retried (a model samples differently), non-retryable from the last allowed attempt. */
-export function invalidLlmOutput(reason: string, attempt = 1): ApplicationFailure {
+/**
+ * Output the step cannot use (off the schema, cut off at its token limit, degenerate, refused): retried, since a
+ * model samples differently, and non-retryable from the last allowed attempt, naming the model that gave it.
+ */
+export function invalidLlmOutput(reason: string, attempt = 1, model?: string): ApplicationFailure {
+  const who = model ? `model ${model}` : 'the LLM';
+  const last = attempt >= MAX_INVALID_OUTPUT_ATTEMPTS;
   return ApplicationFailure.create({
     type: 'InvalidLlmOutput',
-    message: `the LLM's answer does not match the schema asked for (attempt ${attempt} of ${MAX_INVALID_OUTPUT_ATTEMPTS}): ${reason}`,
-    nonRetryable: attempt >= MAX_INVALID_OUTPUT_ATTEMPTS,
+    message:
+      `${who} gave an answer the step cannot use (attempt ${attempt} of ${MAX_INVALID_OUTPUT_ATTEMPTS}): ${reason}` +
+      (last ? `; check \`relay eval\` for ${model ?? 'the model'}, or set a stronger OPENAI_MODEL, then reset the run` : ''),
+    nonRetryable: last,
   });
 }
 
@@ -133,7 +142,7 @@ export function classifyFailure(service: Service, error: unknown, context: Attem
     return ApplicationFailure.create({ type: 'MissingConfig', message: error.message, nonRetryable: true });
   }
   if (error instanceof HttpStatusError) return fromStatus(error.service, error.status, error.retryAfter, error.message);
-  if (isLlmOutputError(error)) return invalidLlmOutput(error.message, context.attempt);
+  if (isLlmOutputError(error)) return invalidLlmOutput(error.message, context.attempt, context.model);
   if (error instanceof APIConnectionError || error instanceof APIUserAbortError) {
     // Includes APIConnectionTimeoutError: the request never got an answer.
     return ApplicationFailure.create({ type: `${service}Unreachable`, message: `${service}: ${error.message}` });

@@ -34,10 +34,10 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createWordPressActivities(wordpressClient),
     ...createBatchActivities(wordpressClient, config.automation),
-    ...createSummarizeActivities(openaiClient, config.openai.model),
+    ...createSummarizeActivities(openaiClient, config.openai),
     ...createCommentActivities(wordpressClient),
     ...createClassifyCommentActivities(openaiClient, config),
-    ...createLeadScoringActivities(openaiClient, config.openai.model),
+    ...createLeadScoringActivities(openaiClient, config.openai),
     ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(config.crm))),
     ...createTokenBudgetActivities(),
   };

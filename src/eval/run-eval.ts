@@ -25,7 +25,8 @@ export interface CommentResult extends ItemResult {
   readonly expected: CommentItem['label'];
   readonly predicted: CommentItem['label'] | null;
   readonly tags: readonly string[];
-  readonly confidence?: number;
+  /** Measured from log-probabilities; null when the server gave none. */
+  readonly confidence?: number | null;
   /** What the configured policy would do with the verdict (spam, hold, keep). */
   readonly action?: string;
   readonly reason?: string;

@@ -11,7 +11,15 @@ export const COMMENTER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) wp-ai-relay-test
 /** A comment as a moderator's REST client sees it, with the plugin's verdict and history decoded. */
 export interface CommentState {
   readonly status: string;
-  readonly verdict: { label: string; confidence: number; reason: string; action: string; run: string } | null;
+  readonly verdict: {
+    label: string;
+    confidence: number | null;
+    reason: string;
+    action: string;
+    why?: string;
+    mode?: { enabled: boolean; why: string } | null;
+    run: string;
+  } | null;
   readonly history: { event: string; by?: string; from?: string; to?: string; label?: string; user?: number }[];
 }
 

@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 export type LlmBehaviour =
   /** A summary; `until` holds the answer back (e.g. so attempts stay in a worker's hands until a test lets go). */
   | { kind: 'summary'; summary?: string; delayMs?: number; until?: Promise<unknown> }
-  /** A comment verdict; without a label, the stand-in's keyword rules pick one. `until` holds the answer back. */
+  /**
+   * A comment verdict; without a label, the stand-in's keyword rules pick one. `confidence` is the probability its
+   * log-probabilities give the label (sent when asked for, as OpenAI does). `until` holds the answer back.
+   */
   | { kind: 'verdict'; label?: string; confidence?: number; reason?: string; until?: Promise<unknown> }
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }
   | { kind: 'invalid'; content: string }
@@ -18,6 +21,8 @@ export interface LlmRequest {
   readonly model: string;
   readonly messages: { role: string; content: string }[];
   readonly response_format?: { type: string; json_schema?: { name: string; strict?: boolean } };
+  readonly logprobs?: boolean;
+  readonly max_completion_tokens?: number;
   readonly authorization: string | undefined;
   /** The W3C trace context the caller sent, when tracing is on. */
   readonly traceparent: string | undefined;
@@ -85,12 +90,12 @@ export async function startLlmStub(): Promise<LlmStub> {
         return send(res, 200, completion(body.model, behaviour.content));
       case 'verdict':
         await behaviour.until;
-        return send(res, 200, completion(body.model, JSON.stringify(verdictFor(body, behaviour))));
+        return send(res, 200, verdictCompletion(body, behaviour));
       case 'json':
         return send(res, 200, completion(body.model, JSON.stringify(behaviour.value)));
       case 'summary': {
         if (body.response_format?.json_schema?.name === 'comment_verdict') {
-          return send(res, 200, completion(body.model, JSON.stringify(verdictFor(body, { kind: 'verdict' }))));
+          return send(res, 200, verdictCompletion(body, { kind: 'verdict' }));
         }
         if (body.response_format?.json_schema?.name === 'lead_score') {
           return send(res, 200, completion(body.model, JSON.stringify(LEAD_SCORE)));
@@ -147,13 +152,26 @@ function verdictFor(body: Omit<LlmRequest, 'authorization' | 'traceparent'>, beh
   };
 }
 
-function completion(model: string, content: string) {
+/** The verdict as the message, and when asked for, its tokens: the label's log-probability is ln(confidence). */
+function verdictCompletion(body: Omit<LlmRequest, 'authorization' | 'traceparent'>, behaviour: Extract<LlmBehaviour, { kind: 'verdict' }>) {
+  const { label, confidence, reason } = verdictFor(body, behaviour);
+  const content = JSON.stringify({ label, reason });
+  const head = '{"label":"';
+  const tokens = [
+    { token: head, logprob: 0 },
+    { token: label, logprob: Math.log(confidence) },
+    { token: content.slice(head.length + label.length), logprob: 0 },
+  ].map((t) => ({ ...t, bytes: [...Buffer.from(t.token)], top_logprobs: [] }));
+  return completion(body.model, content, body.logprobs ? { content: tokens, refusal: null } : null);
+}
+
+function completion(model: string, content: string, logprobs: unknown = null) {
   return {
     id: `chatcmpl-stub-${Date.now()}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs, finish_reason: 'stop' }],
     usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
   };
 }

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config';
 import { startLlmStub, type LlmStub } from './llm-stub';
 import { startRelay, type Relay } from './relay';
 import { startTestTemporal, type TestTemporal } from './temporal';
@@ -42,6 +43,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporal: temporal.value,
     env: {
       OPENAI_BASE_URL: llm.value.baseURL,
+      // The stand-in's keyword rules stand for a model whose spam precision was measured, so the automatic-Spam
+      // path runs; the default policy (spam held for a human) is tested in test/unit/moderation.test.ts and
+      // against a real model in test/e2e/real-model.test.ts.
+      MODERATION_AUTO_SPAM: 'true',
+      MODERATION_SPAM_PRECISION: '1',
+      MODERATION_SPAM_PRECISION_MODEL: loadConfig({}).openai.model,
       WP_BASE_URL: wp.value.baseUrl,
       WP_USERNAME: wp.value.adminUser,
       WP_APP_PASSWORD: wp.value.appPassword,

@@ -38,7 +38,7 @@ function ai_relay_render_verdict_column( string $column, $comment_id ): void {
 		'<div class="ai-relay-verdict" data-label="%1$s"><strong class="ai-relay-verdict-label">%2$s</strong> <span class="ai-relay-verdict-confidence">%3$s</span><br><span class="ai-relay-verdict-reason">%4$s</span>%5$s</div>',
 		esc_attr( $verdict['label'] ),
 		esc_html( $labels[ $verdict['label'] ] ?? $verdict['label'] ),
-		esc_html( sprintf( '%d%%', (int) round( $verdict['confidence'] * 100 ) ) ),
+		null === $verdict['confidence'] ? esc_html__( 'confidence unmeasured', 'wp-ai-relay' ) : esc_html( sprintf( '%d%%', (int) round( $verdict['confidence'] * 100 ) ) ),
 		esc_html( $verdict['reason'] ),
 		null === $decision ? '' : '<br><em class="ai-relay-verdict-moderator">' . esc_html__( 'A moderator decided; the AI leaves the status alone.', 'wp-ai-relay' ) . '</em>'
 	);

@@ -165,6 +165,32 @@ function ai_relay_field_comment_hold(): void {
 		$minutes, // phpcs:ignore WordPress.Security.EscapeOutput -- built above from escaped parts.
 		$select // phpcs:ignore WordPress.Security.EscapeOutput -- built above from escaped parts.
 	);
+	ai_relay_render_spam_mode();
+}
+
+/**
+ * Which automatic-Spam mode the relay applies, and why, as of its latest verdict: the relay decides it (from the
+ * spam precision `relay eval` measured for its model), so the site shows what the relay last said.
+ */
+function ai_relay_render_spam_mode(): void {
+	$latest = get_comments(
+		array(
+			'meta_key' => AI_RELAY_META_VERDICT, // phpcs:ignore WordPress.DB.SlowDBQuery -- one row, admin screen only.
+			'number'   => 1,
+			'orderby'  => 'comment_ID',
+			'order'    => 'DESC',
+			'status'   => 'all',
+		)
+	);
+	$verdict = $latest ? ai_relay_comment_verdict( (int) $latest[0]->comment_ID ) : null;
+	$mode    = $verdict['mode'] ?? null;
+	if ( null === $mode ) {
+		$text = __( 'Automatic Spam: unknown until the relay\'s first verdict. By default the relay never moves a comment to Spam by itself; it holds suspected spam for a moderator.', 'wp-ai-relay' );
+	} else {
+		/* translators: 1: on/off, 2: the relay's reason */
+		$text = sprintf( __( 'Automatic Spam: %1$s — %2$s.', 'wp-ai-relay' ), $mode['enabled'] ? __( 'on', 'wp-ai-relay' ) : __( 'off', 'wp-ai-relay' ), $mode['why'] );
+	}
+	echo '<p class="description" id="ai_relay_spam_mode">' . esc_html( $text ) . '</p>';
 }
 
 /** The field mapping of the form adapters (Contact Form 7, Gravity Forms, WPForms). */

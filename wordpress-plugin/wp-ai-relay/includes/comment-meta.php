@@ -2,8 +2,9 @@
 /**
  * The comment meta of moderation, and the comment's history.
  *
- * The relay writes `ai_relay_verdict` (one JSON object: label, confidence, reason, action, run, at) over the REST
- * API. The history (`ai_relay_history`, one JSON entry per meta row, like Akismet's `akismet_history`) is written by
+ * The relay writes `ai_relay_verdict` (one JSON object: label, confidence, reason, action, why, mode, run, at) over
+ * the REST API; confidence is null when the relay could not measure it, and `mode` is the automatic-Spam mode that
+ * was in force (shown on the settings page). The history (`ai_relay_history`, one JSON entry per meta row, like Akismet's `akismet_history`) is written by
  * the plugin only: one entry when the comment is sent, one per verdict stored, one per status change, saying who
  * made it (`ai-relay`, `moderator`, `fallback` or `system`). REST clients can read both in the edit context, never
  * write the history. A status the relay sets is told from a moderator's by the verdict riding in the same request.
@@ -52,21 +53,30 @@ function ai_relay_sanitize_verdict( $value ): string {
 	return null === $verdict ? '' : (string) wp_json_encode( $verdict, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE );
 }
 
-/** @return array{label: string, confidence: float, reason: string, action: string, run: string, at: string}|null */
+/** @return array{label: string, confidence: float|null, reason: string, action: string, why: string, mode: array{enabled: bool, why: string}|null, run: string, at: string}|null */
 function ai_relay_parse_verdict( string $json ): ?array {
 	$data = json_decode( $json, true );
 	if ( ! is_array( $data ) || ! in_array( $data['label'] ?? null, AI_RELAY_LABELS, true ) || ! in_array( $data['action'] ?? null, AI_RELAY_ACTIONS, true ) ) {
 		return null;
 	}
 	$confidence = $data['confidence'] ?? null;
-	if ( ( ! is_int( $confidence ) && ! is_float( $confidence ) ) || $confidence < 0 || $confidence > 1 ) {
+	if ( null !== $confidence && ( ( ! is_int( $confidence ) && ! is_float( $confidence ) ) || $confidence < 0 || $confidence > 1 ) ) {
 		return null;
 	}
+	$mode = $data['mode'] ?? null;
+	$mode = is_array( $mode ) && is_bool( $mode['enabled'] ?? null )
+		? array(
+			'enabled' => $mode['enabled'],
+			'why'     => ai_relay_text( sanitize_text_field( (string) ( $mode['why'] ?? '' ) ), 400 ),
+		)
+		: null;
 	return array(
 		'label'      => $data['label'],
 		'confidence' => $confidence,
 		'reason'     => ai_relay_text( sanitize_text_field( (string) ( $data['reason'] ?? '' ) ), 200 ),
 		'action'     => $data['action'],
+		'why'        => ai_relay_text( sanitize_text_field( (string) ( $data['why'] ?? '' ) ), 400 ),
+		'mode'       => $mode,
 		'run'        => ai_relay_text( sanitize_text_field( (string) ( $data['run'] ?? '' ) ), 512 ),
 		'at'         => sanitize_text_field( (string) ( $data['at'] ?? '' ) ),
 	);
