@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { EvalReport, SetFigures } from '../../src/eval/report';
+import { runRelayCli } from '../ops/helpers/cli';
+import { startLlamaServer, type LlamaServer } from '../support/llama-server';
+
+/**
+ * `relay eval` on a slice of the shipped sets (the first four items of each: every comment label) against a real
+ * inference server with a real model, llama.cpp's llama-server serving SmolLM2-135M-Instruct. Nothing here judges
+ * the model: it asserts that the run completes and that the report adds up, as it must for any model.
+ */
+describe('relay eval against a real model (llama.cpp, SmolLM2-135M-Instruct)', () => {
+  let server: LlamaServer;
+
+  before(async () => {
+    server = await startLlamaServer();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  function assertFigures(name: string, figures: SetFigures | undefined): asserts figures is SetFigures {
+    assert.ok(figures, `${name} reported`);
+    assert.equal(figures.items, 4, `${name}: four items`);
+    assert.equal(figures.errors, 0, `${name}: the server answered every item`);
+    assert.equal(figures.schemaValid + figures.invalid, 4);
+    assert.equal(figures.schemaValidShare, figures.schemaValid / 4);
+    if (figures.schemaValid > 0) assert.ok(figures.tokens.perItem! > 0 && figures.tokens.completion > 0, `${name}: the server reported its usage`);
+    assert.ok(figures.latencyMs.p50! > 0);
+  }
+
+  it('completes on a slice of every set and reports figures that add up', async () => {
+    const out = await runRelayCli(['eval', '--limit', '4', '--json'], {
+      OPENAI_BASE_URL: server.baseURL,
+      OPENAI_MODEL: server.model,
+      OPENAI_API_KEY: 'local',
+    });
+    assert.equal(out.code, 0, `${out.stderr}\n${server.log().split('\n').slice(-20).join('\n')}`);
+    const report = JSON.parse(out.stdout) as EvalReport;
+    assert.equal(report.model, server.model);
+
+    const { comments, leads, posts } = report;
+    assertFigures('comments', comments);
+    assertFigures('leads', leads);
+    assertFigures('posts', posts);
+    for (const label of comments.classification.labels) {
+      const row = Object.values(comments.classification.confusion[label]).reduce((a, b) => a + b, 0);
+      assert.equal(row, comments.classification.perLabel[label].support, `the ${label} row holds every ${label} comment`);
+      assert.equal(comments.classification.perLabel[label].support, 1, 'the slice holds one comment of each label');
+    }
+    // The default policy moves no comment to Spam on this model's word alone, whatever it answered.
+    assert.deepEqual(comments.policy.legitimateMovedToSpam, []);
+    assert.equal(report.items.comments?.filter((c) => c.action === 'spam').length, 0);
+    assert.equal(posts.checks.withinLength, posts.schemaValid, 'every valid summary keeps to the word bound');
+  });
+});
