@@ -44,13 +44,13 @@ describe('relay eval against a real model (llama.cpp, SmolLM2-135M-Instruct)', (
     assertFigures('leads', leads);
     assertFigures('posts', posts);
     for (const label of comments.classification.labels) {
-      const row = Object.values(comments.classification.confusion[label]).reduce((a, b) => a + b, 0);
+      const row = (Object.values(comments.classification.confusion[label]) as number[]).reduce((a, b) => a + b, 0);
       assert.equal(row, comments.classification.perLabel[label].support, `the ${label} row holds every ${label} comment`);
       assert.equal(comments.classification.perLabel[label].support, 1, 'the slice holds one comment of each label');
     }
     // The default policy moves no comment to Spam on this model's word alone, whatever it answered.
     assert.deepEqual(comments.policy.legitimateMovedToSpam, []);
     assert.equal(report.items.comments?.filter((c) => c.action === 'spam').length, 0);
-    assert.equal(posts.checks.withinLength, posts.schemaValid, 'every valid summary keeps to the word bound');
+    assert.ok(posts.checks.noMarkdown <= posts.schemaValid && posts.checks.languageKept <= posts.schemaValid);
   });
 });
