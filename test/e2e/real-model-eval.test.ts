@@ -44,7 +44,7 @@ describe('relay eval against a real model (llama.cpp, SmolLM2-135M-Instruct)', (
     assertFigures('leads', leads);
     assertFigures('posts', posts);
     for (const label of comments.classification.labels) {
-      const row = (Object.values(comments.classification.confusion[label]) as number[]).reduce((a, b) => a + b, 0);
+      const row: number = (Object.values(comments.classification.confusion[label]) as number[]).reduce((a, b) => a + b, 0);
       assert.equal(row, comments.classification.perLabel[label].support, `the ${label} row holds every ${label} comment`);
       assert.equal(comments.classification.perLabel[label].support, 1, 'the slice holds one comment of each label');
     }
