@@ -9,7 +9,7 @@ import {
   type CommentVerdict,
   type ModerationDecision,
 } from './moderation-policy';
-import type { LlmCall, VersionedPrompt } from './llm-call';
+import type { LlmCall, VersionedPrompt } from '../contract/llm-usage';
 import { completeStructured } from './structured-output';
 
 export const COMMENT_PROMPT: VersionedPrompt = {

@@ -1,31 +1,6 @@
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
 import type { CompletionUsage } from 'openai/resources/completions';
-
-/** A prompt and its version: bump the version with any change of the text, so each result says which one made it. */
-export interface VersionedPrompt {
-  /** Also the structured output's schema name, e.g. `post_summary`. */
-  readonly name: string;
-  readonly version: number;
-  readonly system: string;
-}
-
-/**
- * What one LLM call cost and which prompt made it, kept in the activity's result (the Web UI shows it) and in the
- * run's result (`relay usage` sums it). A server that reports no usage gives zeros rather than a guess.
- */
-export interface LlmCall {
-  /** `<name>@<version>` of the prompt. */
-  readonly prompt: string;
-  /** The model the server says answered (it may differ from the one asked for, e.g. a dated snapshot). */
-  readonly model: string;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly totalTokens: number;
-}
-
-export function promptId(prompt: VersionedPrompt): string {
-  return `${prompt.name}@${prompt.version}`;
-}
+import { promptId, type LlmCall, type VersionedPrompt } from '../contract/llm-usage';
 
 export function llmCall(prompt: VersionedPrompt, model: string, usage: CompletionUsage | undefined): LlmCall {
   const promptTokens = usage?.prompt_tokens ?? 0;

@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { Config } from '../src/config';
 import { z } from 'zod';
 import type { NormalizedLead } from './normalize-lead';
-import type { LlmCall, VersionedPrompt } from './llm-call';
+import type { LlmCall, VersionedPrompt } from '../contract/llm-usage';
 import { completeStructured } from './structured-output';
 
 export const leadScoreSchema = z.object({

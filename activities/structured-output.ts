@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Config } from '../src/config';
 import { degenerateField } from './degenerate-output';
 import { classifyFailure, invalidLlmOutput, MAX_INVALID_OUTPUT_ATTEMPTS } from './failures';
-import { countTokens, currentActivity, llmCall, type LlmCall, type VersionedPrompt } from './llm-call';
+import type { LlmCall, VersionedPrompt } from '../contract/llm-usage';
+import { countTokens, currentActivity, llmCall } from './llm-call';
 
 /** How the configured server is asked for structured output and for a bounded answer (docs/llm-servers.md). */
 export type LlmDialect = Pick<Config['openai'], 'structuredOutput' | 'maxTokensField'>;

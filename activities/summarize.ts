@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { Config } from '../src/config';
 import { z } from 'zod';
-import type { LlmCall, VersionedPrompt } from './llm-call';
+import type { LlmCall, VersionedPrompt } from '../contract/llm-usage';
 import { completeStructured } from './structured-output';
 
 /** The prompt asks for at most 60 words: 600 characters hold that in any language with spaces, and no more. */

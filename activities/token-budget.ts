@@ -1,12 +1,13 @@
 import { activityInfo, getClient } from '@temporalio/activity';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { spendTokensUpdate, type tokenBudget } from '../workflows/token-budget';
-
-/** The run that counts a site's tokens of one UTC day. */
-export function tokenBudgetId(site: string, day: string): string {
-  return `tokens:${day}@${site}`;
-}
+import {
+  spendTokensUpdate,
+  tokenBudgetId,
+  type CheckTokenBudgetInput,
+  type RecordTokenSpendInput,
+  type TokenBudgetCheck,
+} from '../contract/token-budget';
 
 const DAY_MS = 24 * 3_600_000;
 /** A day's count stays open this long after the day ends, for records that arrive late (retries). */
@@ -25,7 +26,7 @@ async function spend(site: string, tokens: number, updateId?: string): Promise<{
   const spent = await getClient().workflow.executeUpdateWithStart(spendTokensUpdate, {
     args: [tokens],
     ...(updateId ? { updateId } : {}),
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof tokenBudget>('tokenBudget', {
+    startWorkflowOperation: new WithStartWorkflowOperation('tokenBudget', {
       workflowId: tokenBudgetId(site, day),
       taskQueue,
       args: [new Date(Date.parse(nextDay) + LATE_RECORDS_MS).toISOString()],
@@ -39,12 +40,12 @@ async function spend(site: string, tokens: number, updateId?: string): Promise<{
 export function createTokenBudgetActivities() {
   return {
     /** Null when the site may spend today; else when to look again (the next UTC day). */
-    async checkTokenBudget(input: { site: string; budget: number }): Promise<{ spent: number; retryAt: string | null }> {
+    async checkTokenBudget(input: CheckTokenBudgetInput): Promise<TokenBudgetCheck> {
       const { spent, nextDay } = await spend(input.site, 0);
       return { spent, retryAt: spent >= input.budget ? nextDay : null };
     },
 
-    async recordTokenSpend(input: { site: string; tokens: number }): Promise<{ spent: number }> {
+    async recordTokenSpend(input: RecordTokenSpendInput): Promise<{ spent: number }> {
       const { workflowExecution: run, activityId } = activityInfo();
       const { spent } = await spend(input.site, input.tokens, run ? `${run.workflowId}/${run.runId}/${activityId}` : undefined);
       return { spent };

@@ -1,6 +1,6 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { LlmCall } from '../activities/llm-call';
+import type { LlmCall } from '../contract/llm-usage';
 import type { PostPublished } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
 import { withRunGiveUp } from './run-give-up';

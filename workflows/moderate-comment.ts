@@ -1,7 +1,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ApplyVerdictResult, CommentForModeration, CommentStatus, StoredVerdict } from '../activities/comments';
-import type { LlmCall } from '../activities/llm-call';
+import type { LlmCall } from '../contract/llm-usage';
 import type { ModerationAction } from '../activities/moderation-policy';
 import type { CommentCreated } from '../src/webhooks/events';
 import { llmActivityOptions, wordpressActivityOptions } from './activity-options';

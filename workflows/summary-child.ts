@@ -2,7 +2,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { PostPublished } from '../src/webhooks/events';
 import { enrichPost, type EnrichPostResult } from './enrich-post';
-import { runTokenBudget, TOKEN_BUDGET_MEMO } from './token-budget';
+import { TOKEN_BUDGET_MEMO } from '../contract/token-budget';
+import { runTokenBudget } from './token-budget';
 
 /** What a parent learns from one child: its outcome, or that another run already owns that workflow ID. */
 export type ChildOutcome = EnrichPostResult['outcome'] | 'already_started' | 'failed';

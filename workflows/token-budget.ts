@@ -1,15 +1,9 @@
-import { allHandlersFinished, condition, defineQuery, defineUpdate, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { LlmCall } from '../activities/llm-call';
+import type { LlmCall } from '../contract/llm-usage';
+import { spendTokensUpdate, spentTokensQuery, TOKEN_BUDGET_MEMO } from '../contract/token-budget';
 import { wordpressActivityOptions } from './activity-options';
 import { withRunGiveUp } from './run-give-up';
-
-/** The memo key the receiver records TOKEN_BUDGET_PER_DAY under: a budget applies to runs started while it was set. */
-export const TOKEN_BUDGET_MEMO = 'tokenBudgetPerDay';
-
-/** Adds tokens to the day's count of a site and answers the new total (0 adds nothing: a read). */
-export const spendTokensUpdate = defineUpdate<number, [number]>('spendTokens');
-export const spentTokensQuery = defineQuery<number>('spent');
 
 /** The tokens a site has spent on one UTC day: one run per site and day (`tokenBudgetId`), fed by updates. */
 export async function tokenBudget(endsAt: string): Promise<number> {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createActivities, createOpenAI } from '../../activities';
 import { COMMENT_PROMPT } from '../../activities/classify-comment';
-import { promptId } from '../../activities/llm-call';
+import { promptId } from '../../contract/llm-usage';
 import { LEAD_PROMPT } from '../../activities/score-lead';
 import { SUMMARY_PROMPT } from '../../activities/summarize';
 import { MissingConfigError } from '../../activities/failures';

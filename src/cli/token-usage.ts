@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { z } from 'zod';
-import type { LlmCall } from '../../activities/llm-call';
+import type { LlmCall } from '../../contract/llm-usage';
 import { WpSiteKey } from '../temporal/search-attributes';
 import { queryString } from './failed-runs';
 

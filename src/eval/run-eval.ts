@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { performance } from 'node:perf_hooks';
 import type { Activities } from '../../activities';
-import type { LlmCall } from '../../activities/llm-call';
+import type { LlmCall } from '../../contract/llm-usage';
 import { leadSubmittedSchema } from '../webhooks/events';
 import { sampleEvent } from '../webhooks/sample-events';
 import type { CommentItem, LeadItem, PostItem } from './sets';

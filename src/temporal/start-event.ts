@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { WpEvent } from '../webhooks/events';
 import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
-import { TOKEN_BUDGET_MEMO } from '../../workflows/token-budget';
+import { TOKEN_BUDGET_MEMO } from '../../contract/token-budget';
 import { routeOf, type StartCommon } from './event-routes';
 import { startFailureToWebhookError } from './start-failure';
 

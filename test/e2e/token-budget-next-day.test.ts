@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config';
 import { installRuntime } from '../../src/temporal/runtime';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { enrichLead } from '../../workflows';
-import { TOKEN_BUDGET_MEMO } from '../../workflows/token-budget';
+import { TOKEN_BUDGET_MEMO } from '../../contract/token-budget';
 import { TEST_PAYLOAD_KEYS, workflowBundle } from '../support/relay';
 import { startTimeSkipping } from '../support/time-skipping';
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { tokenBudgetId } from '../../activities/token-budget';
+import { spentTokensQuery, tokenBudgetId } from '../../contract/token-budget';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { enrichLead } from '../../workflows';
-import { spentTokensQuery } from '../../workflows/token-budget';
 import { eventually } from '../ops/helpers/cli';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
