@@ -11,6 +11,7 @@ import { NUM_HISTORY_SHARDS } from '../../src/cluster/tuning';
 import { checkReadiness } from '../../src/temporal/readiness';
 import { SEARCH_ATTRIBUTES, WpPostIdKey } from '../../src/temporal/search-attributes';
 import { sampleEvent } from '../../src/webhooks/sample-events';
+import { eventually } from '../support/eventually';
 import { startRelay, type Relay } from '../support/relay';
 import { clusterAsTestTemporal, startClusterForTests } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
@@ -77,12 +78,11 @@ describe('the Temporal cluster harness (PostgreSQL, services as separate process
   it('a run goes through every service and is found by its search attribute in PostgreSQL visibility', async () => {
     const workflowId = await runToFailure(4101);
     const query = `${WpPostIdKey.name} = 4101`;
-    let found: string[] = [];
-    for (let i = 0; i < 50 && found.length === 0; i += 1) {
-      found = [];
-      for await (const run of relay.client.workflow.list({ query })) found.push(run.workflowId);
-      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
-    }
+    const found = await eventually(async () => {
+      const ids: string[] = [];
+      for await (const run of relay.client.workflow.list({ query })) ids.push(run.workflowId);
+      return ids.length > 0 ? ids : undefined;
+    }, 'the run in PostgreSQL visibility');
     assert.deepEqual(found, [workflowId]);
   });
 
@@ -92,11 +92,11 @@ describe('the Temporal cluster harness (PostgreSQL, services as separate process
     await cluster.kill('history');
     await cluster.restart('history');
     assert.notEqual(cluster.process('history')?.pid, historyPid);
-    let again = await sendWebhook(relay.url, sampleEvent('post.published', { post_id: 4102, idempotency_key: before }));
-    for (let i = 0; i < 100 && again.status === 503; i += 1) {
-      await new Promise((r) => setTimeout(r, 200)); // the frontend has to see the new history host in its ring
-      again = await sendWebhook(relay.url, sampleEvent('post.published', { post_id: 4102, idempotency_key: before }));
-    }
+    // The frontend has to see the new history host in its ring: until then the sender's retries get 503.
+    const again = await eventually(async () => {
+      const answer = await sendWebhook(relay.url, sampleEvent('post.published', { post_id: 4102, idempotency_key: before }));
+      return answer.status === 503 ? undefined : answer;
+    }, 'an answer once history is back');
     assert.equal(again.body.status, 'duplicate', JSON.stringify(again.body));
     await runToFailure(4103);
   });

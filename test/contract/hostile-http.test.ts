@@ -6,6 +6,7 @@ import { startReceiver, type RunningReceiver } from '../../src/http/server';
 import { rawTextBound } from '../../src/webhooks/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { captureLog, type CapturedLog } from '../support/captured-log';
+import { eventually } from '../support/eventually';
 import { head, rawRequest } from '../support/raw-http';
 import { TEST_SECRET } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -71,9 +72,10 @@ describe('hostile HTTP against the receiver', () => {
   }
 
   it('a request aborted mid-body gets no answer (the client is gone) and leaves none of its bytes in the log', async () => {
-    const answer = await rawRequest(receiver.url, [head([...marked, 'Content-Length: 5000']), BODY], { then: 'destroy' });
+    const answer = await rawRequest(receiver.url, [head([...marked, 'X-Request-Id: aborted-mid-body', 'Content-Length: 5000']), BODY], { then: 'destroy' });
     assert.equal(answer.status, undefined);
-    await new Promise((r) => setTimeout(r, 100));
+    // The receiver learns of the abort after the client is gone: its line for the request is the end of it.
+    await eventually(() => log.entries().find((entry) => entry.requestId === 'aborted-mid-body'), 'the log line of the aborted request');
     assertLogFreeOfRequestBytes();
   });
 
@@ -95,7 +97,8 @@ describe('hostile HTTP against the receiver', () => {
     const slow = Array.from({ length: 20 }, () =>
       rawRequest(receiver.url, [head([...marked, 'Content-Length: 5000']), '{"a":', '1'], { gapMs: 100, then: 'hold' }),
     );
-    await new Promise((r) => setTimeout(r, 150)); // every slow upload is connected and has sent its head
+    // Every slow upload is connected and its head is read: the receiver is handling all twenty.
+    await eventually(async () => (/^wp_ai_relay_webhooks_in_flight 20$/m.test(await (await fetch(`${receiver.url}/metrics`)).text()) || undefined), 'the twenty slow uploads in flight');
     const real = await Promise.all([sendWebhook(receiver.url, sampleEvent('post.published')), sendWebhook(receiver.url, sampleEvent('post.published'))]);
     assert.deepEqual(real.map((a) => a.status), [202, 202]);
     const slowAnswers = await Promise.all(slow);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { sampleEvent } from '../../src/webhooks/sample-events';
+import { eventually } from '../support/eventually';
 import { spawnReceiver, type ReceiverProcess } from '../support/receiver-process';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook, type WebhookAnswer } from '../support/webhook';
@@ -57,12 +58,9 @@ describe('secret rotation under load', () => {
 
     // Every 202 is a recorded start: visibility catches up within seconds.
     const client = new Client({ connection });
-    let recorded = 0;
-    for (let i = 0; i < 100 && recorded < count; i += 1) {
-      recorded = (await client.workflow.count(`TaskQueue = "${TASK_QUEUE}"`)).count;
-      if (recorded < count) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.equal(recorded, count);
+    const recorded = async () => (await client.workflow.count(`TaskQueue = "${TASK_QUEUE}"`)).count;
+    await eventually(async () => ((await recorded()) >= count || undefined), `${count} runs in visibility`);
+    assert.equal(await recorded(), count);
   });
 
   it('after the old secret is retired, requests signed with it get 401 while the new one keeps working under load', async () => {

@@ -10,6 +10,7 @@ import { WebhookError } from '../../src/webhooks/errors';
 import type { PostPublished } from '../../src/webhooks/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { captureLog, type CapturedLog } from '../support/captured-log';
+import { eventually } from '../support/eventually';
 import { TEST_SECRET } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
@@ -103,22 +104,20 @@ describe('start failures against a real Temporal server', () => {
     const { url, log } = await receiverFor('bare');
     // A new namespace reaches the frontend's cache within seconds; until then starts fail as namespace-not-found,
     // which is a misconfiguration too. Wait for the one this test is about.
-    let readiness: { status: string; problems?: string[] } = { status: '' };
-    for (let i = 0; i < 100 && !/search attribute/.test(JSON.stringify(readiness)); i += 1) {
-      readiness = (await (await fetch(`${url}/readyz`)).json()) as typeof readiness;
-      if (!/search attribute/.test(JSON.stringify(readiness))) await new Promise((r) => setTimeout(r, 200));
-    }
+    const readiness = await eventually(async () => {
+      const now = (await (await fetch(`${url}/readyz`)).json()) as { status: string; problems?: string[] };
+      return /search attribute/.test(JSON.stringify(now)) ? now : undefined;
+    }, '/readyz to name the missing search attributes');
     assert.equal(readiness.status, 'misconfigured');
     for (const name of ['WpEvent', 'WpSite', 'WpPostId']) {
       assert.ok(readiness.problems?.some((p) => p.includes(`search attribute ${name} is not registered`)), JSON.stringify(readiness));
     }
     assert.match(readiness.problems?.[0] ?? '', /temporal operator search-attribute create --name WpEvent --type Keyword/);
 
-    let answer = await sendWebhook(url, sampleEvent('post.published'));
-    for (let i = 0; i < 50 && !/search attribute/.test(log.text()); i += 1) {
-      await new Promise((r) => setTimeout(r, 200));
-      answer = await sendWebhook(url, sampleEvent('post.published'));
-    }
+    const answer = await eventually(async () => {
+      const sent = await sendWebhook(url, sampleEvent('post.published'));
+      return /search attribute/.test(log.text()) ? sent : undefined;
+    }, 'a start refused for the missing search attributes');
     assert.equal(answer.status, 503);
     assert.equal(answer.body.error, 'relay_misconfigured');
     const fix = log.entries().find((entry) => entry.level === 50 && /search attribute/.test(String(entry.fix)));

@@ -3,10 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { batchEnrich, BatchProgress } from '../../workflows';
 import { batchProgressQuery, cancelBatchSignal, pauseBatchSignal, resumeBatchSignal } from '../../workflows/batch-enrich';
+import { eventually } from '../support/eventually';
 import type { LlmStub } from '../support/llm-stub';
 import type { Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
@@ -53,9 +55,23 @@ describe('batchEnrich over a real WordPress archive', () => {
     }
   }
 
+  /** Signals the run and waits until a workflow task completed after the signal: the run has acted on it. */
+  async function signalTaken(handle: WorkflowHandle<typeof batchEnrich>, signal: SignalDefinition): Promise<void> {
+    await handle.signal(signal);
+    await eventually(async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const signalled = events.map((e) => Boolean(e.workflowExecutionSignaledEventAttributes)).lastIndexOf(true);
+      return events.slice(signalled + 1).some((e) => e.workflowTaskCompletedEventAttributes) || undefined;
+    }, 'the run to take the signal');
+  }
+
   it('summarises exactly the posts that need it, never more than N at once, across continue-as-new; a second batch does nothing', async () => {
     const archive = await seedArchive(wp, 'Archive', { upToDate: 60, stale: 40, missing: 110, drafts: 10 });
     const from = llm.requests.length;
+    // The first answers wait until two calls are open at once: whether children overlap must not depend on how
+    // fast WordPress answers their fetches compared with the LLM. Serialised children never get there, and fail below.
+    const sideBySide = eventually(() => llm.peakConcurrent > 1 || undefined, 'two LLM calls at once').catch(() => undefined);
+    llm.setDefault({ kind: 'summary', delayMs: 40, until: sideBySide });
     const handle = await requestBatch();
 
     const second = await sendWebhook(relay.url, sampleEvent('batch.requested'));
@@ -85,6 +101,7 @@ describe('batchEnrich over a real WordPress archive', () => {
     const again = await (await requestBatch()).result();
     assert.deepEqual([again.done, again.failed, again.skipped], [0, 0, 210]);
     assert.equal(llm.requests.length, from + needed.length, 'the second batch called the LLM for nothing');
+    llm.setDefault({ kind: 'summary', delayMs: 40 });
   });
 
   it('pauses, resumes and cancels; a later batch picks up what the cancelled one left', async () => {
@@ -98,15 +115,23 @@ describe('batchEnrich over a real WordPress archive', () => {
       await handle.signal(pauseBatchSignal);
       const paused = await until(handle, (p) => p.status === 'paused' && p.inFlight === 0);
       const calls = llm.requests.length;
-      await new Promise((r) => setTimeout(r, 1000));
+      // Woken again while paused: once it has taken that signal, whatever it would start it has started.
+      await signalTaken(handle, pauseBatchSignal);
       const still = await handle.query(batchProgressQuery);
       assert.deepEqual([still.status, still.done, llm.requests.length], ['paused', paused.done, calls], 'nothing starts while paused');
 
+      // Answers held from the resume until the run has taken the cancel, so the cancel lands short of the end
+      // whatever the machine's speed.
+      let release!: () => void;
+      llm.setDefault({ kind: 'summary', until: new Promise<void>((resolve) => (release = resolve)) });
       await handle.signal(resumeBatchSignal);
-      await until(handle, (p) => p.status === 'running' && p.done > paused.done);
+      await eventually(() => llm.requests.length > calls || undefined, 'a child asking the LLM after the resume');
       await handle.signal(cancelBatchSignal);
+      await until(handle, (p) => p.status === 'cancelling');
+      release();
       const cancelled = await handle.result();
       assert.equal(cancelled.status, 'cancelled');
+      assert.ok(cancelled.done > paused.done, 'the resume let it go on');
       assert.ok(cancelled.done < archive.missing.length, 'the cancel stopped it short');
       if (process.env.RECORD_HISTORY === '1') {
         const file = join(__dirname, '../fixtures/batch-enrich-history.json');

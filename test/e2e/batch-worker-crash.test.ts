@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { batchEnrich } from '../../workflows';
 import { batchProgressQuery } from '../../workflows/batch-enrich';
+import { eventually } from '../support/eventually';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startRelay, type Relay } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -51,10 +52,7 @@ describe('a batch survives its worker being killed', () => {
     const answer = await sendWebhook(relay.url, sampleEvent('batch.requested', { limit: 25 }));
     assert.equal(answer.body.status, 'accepted');
     const handle = relay.client.workflow.getHandle<typeof batchEnrich>(String(answer.body.workflowId));
-    for (;;) {
-      if ((await handle.query(batchProgressQuery)).done >= 30) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(async () => ((await handle.query(batchProgressQuery)).done >= 30 || undefined), 'thirty posts done', undefined, () => workers[0]!.output().slice(-3000));
     await workers[0]!.kill();
     workers.push(await spawnWorker(workerEnv()));
 
@@ -71,12 +69,13 @@ describe('a batch survives its worker being killed', () => {
     assert.ok([...(await summaryCurrent(wp, archive.missing)).values()].every(Boolean));
 
     // One enrichPost run per post (visibility lags a little behind the batch's own result).
-    let runs: string[] = [];
-    for (let i = 0; i < 50 && runs.length < 100; i++) {
-      runs = [];
-      for await (const run of relay.client.workflow.list({ query: `WorkflowType = 'enrichPost' AND ExecutionStatus = 'Completed'` })) runs.push(run.workflowId);
-      if (runs.length < 100) await new Promise((r) => setTimeout(r, 200));
-    }
+    const completedRuns = async () => {
+      const ids: string[] = [];
+      for await (const run of relay.client.workflow.list({ query: `WorkflowType = 'enrichPost' AND ExecutionStatus = 'Completed'` })) ids.push(run.workflowId);
+      return ids;
+    };
+    await eventually(async () => ((await completedRuns()).length >= 100 || undefined), 'every enrichPost run Completed in visibility');
+    const runs = await completedRuns();
     assert.deepEqual([runs.length, new Set(runs).size], [100, 100]);
   });
 });

@@ -10,6 +10,7 @@ import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-conve
 import { commentCreatedSchema } from '../../src/webhooks/events';
 import { launchChromium, type TestBrowser } from '../support/browser';
 import { commentRows, commentState, commentViaRest, createCommenter, historyLine, moderation, prepareCommentSite } from '../support/comments';
+import { eventually } from '../support/eventually';
 import type { LlmStub } from '../support/llm-stub';
 import { TEST_SECRET, workflowBundle, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
@@ -46,10 +47,7 @@ describe('comment moderation: hold, fallback, moderators and the Comments screen
   }
 
   async function waitForLlmRequest(text: string): Promise<void> {
-    for (let i = 0; i < 200 && !llm.requests.some((r) => r.messages.at(-1)!.content.includes(text)); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.ok(llm.requests.some((r) => r.messages.at(-1)!.content.includes(text)), 'the LLM was asked about the comment');
+    await eventually(() => llm.requests.some((r) => r.messages.at(-1)!.content.includes(text)) || undefined, 'the LLM asked about the comment');
   }
 
   test('with "hold" on, a comment is pending until the verdict, then approved', async () => {

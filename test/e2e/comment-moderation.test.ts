@@ -15,6 +15,7 @@ import {
   moderation,
   prepareCommentSite,
 } from '../support/comments';
+import { eventually } from '../support/eventually';
 import type { LlmStub } from '../support/llm-stub';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
@@ -160,7 +161,7 @@ describe('comment moderation, from the comment form to the verdict', () => {
     llm.enqueue({ kind: 'verdict', until: new Promise<void>((resolve) => (release = resolve)) });
     const id = await commentViaRest(wp, reader, postId, 'Soon to be gone.');
     // The workflow has read the comment and is waiting on the LLM; the comment goes for good meanwhile.
-    await waitFor(() => llm.requests.some((r) => r.messages.at(-1)!.content.includes('Soon to be gone.')));
+    await eventually(() => llm.requests.some((r) => r.messages.at(-1)!.content.includes('Soon to be gone.')) || undefined, 'the LLM asked about the comment');
     await wp.runPhp(`wp_delete_comment(${id}, true);`);
     release();
     assert.deepEqual(await moderation(wp, relay.client, id), { outcome: 'gone', commentId: id });
@@ -170,12 +171,3 @@ describe('comment moderation, from the comment form to the verdict', () => {
     assert.deepEqual(await pluginLogLines(wp), []);
   });
 });
-
-/** Polls a condition (a state another process reaches), for at most 20 s. */
-async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail('the condition was not reached within 20 s');
-}

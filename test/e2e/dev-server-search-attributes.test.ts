@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DYNAMIC_CONFIG, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../../src/temporal/search-attributes';
+import { eventually } from '../support/eventually';
 import { freePort } from '../support/ports';
 
 /**
@@ -55,12 +56,9 @@ describe('embedded dev server: search attributes without the forced cache refres
     assert.equal(description.typedSearchAttributes.get(WpCommentIdKey), 7);
 
     // Visibility indexes it under the registered names (Int compares as a number).
-    let found = 0;
-    for (let i = 0; i < 50 && found === 0; i++) {
-      found = (await client.workflow.count(`WorkflowId = "${workflowId}" AND WpPostId = 42 AND WpSite = "https://example.org/"`)).count;
-      if (found === 0) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    assert.equal(found, 1);
+    const count = async () => (await client.workflow.count(`WorkflowId = "${workflowId}" AND WpPostId = 42 AND WpSite = "https://example.org/"`)).count;
+    await eventually(async () => ((await count()) > 0 || undefined), 'the run in visibility');
+    assert.equal(await count(), 1);
     await handle.terminate('test done');
   });
 });

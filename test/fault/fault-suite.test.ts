@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
 import { activityRecords } from '../support/activity-history';
+import { eventually } from '../support/eventually';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
+import { runsByKey } from '../support/scale-out';
 import { startRelay, type Relay } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
@@ -42,7 +44,8 @@ describe('fault suite: nothing lost, nothing twice', () => {
   before(async () => {
     [temporal, wp, llm] = await Promise.all([startTestTemporal(), startWordPress(), startLlmStub()]);
     wpProxy = await startOutageProxy(wp.baseUrl);
-    relay = await startRelay({ temporal, worker: false });
+    // While Temporal is down any start deadline ends in 503; a short one keeps the outage's refusals quick.
+    relay = await startRelay({ temporal, worker: false, env: { TEMPORAL_START_TIMEOUT_MS: '3000' } });
     workerEnv = {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: relay.taskQueue,
@@ -82,12 +85,19 @@ describe('fault suite: nothing lost, nothing twice', () => {
     return ids;
   }
 
-  /** The plugin's behaviour: retry a refused or unanswered delivery with the same key until it is taken. */
-  async function deliver(event: Record<string, unknown>): Promise<number[]> {
+  /**
+   * The plugin's behaviour: retry a refused or unanswered delivery with the same key until it is taken.
+   * `answered` hears the first answer, so a test can hold a fault until every delivery has met it.
+   */
+  async function deliver(
+    event: Record<string, unknown>,
+    { to = relay, answered }: { to?: Relay; answered?: (status: number) => void } = {},
+  ): Promise<number[]> {
     const statuses: number[] = [];
     for (const deadline = Date.now() + 240_000; Date.now() < deadline; ) {
-      const status = await sendWebhook(relay.url, event).then((a) => a.status, () => 0);
+      const status = await sendWebhook(to.url, event).then((a) => a.status, () => 0);
       statuses.push(status);
+      if (statuses.length === 1) answered?.(status);
       if (status === 202) return statuses;
       assert.ok([0, 429, 503].includes(status), `a delivery was refused with ${status}`);
       await sleep(500);
@@ -95,10 +105,8 @@ describe('fault suite: nothing lost, nothing twice', () => {
     assert.fail(`event ${String(event.idempotency_key)} was never accepted: ${statuses.join(',')}`);
   }
 
-  async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-    for (const deadline = Date.now() + timeoutMs; !condition(); await sleep(100)) {
-      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; the worker logged:\n${worker?.output().slice(-3000)}`);
-    }
+  async function until(what: string, condition: () => boolean): Promise<void> {
+    await eventually(() => condition() || undefined, what, undefined, () => `the worker logged:\n${worker?.output().slice(-3000)}`);
   }
 
   async function restartWorker(how: 'SIGKILL' | 'SIGTERM', env = workerEnv): Promise<number | null> {
@@ -144,20 +152,29 @@ describe('fault suite: nothing lost, nothing twice', () => {
     faults.push('LLM 429 x2, 500 x2, hang x2');
 
     await until('more LLM calls', seen(15));
+    // Temporal stays down until every delivery sent during the outage has had its answer: were it back within the
+    // receiver's start deadline, a held start would be recorded and rightly answered 202, and the test would not
+    // know which of the two it checks.
+    const gone = once(temporal.process, 'exit');
     temporal.process.kill('SIGKILL');
-    const duringOutage = Promise.all(events.slice(0, DURING_OUTAGE).map((event) => deliver(event)));
-    await sleep(2000);
+    await gone;
+    const firstAnswers: number[] = [];
+    const duringOutage = Promise.all(events.slice(0, DURING_OUTAGE).map((event) => deliver(event, { answered: (status) => firstAnswers.push(status) })));
+    await eventually(() => firstAnswers.length === DURING_OUTAGE || undefined, 'the answers to the events sent while Temporal was down');
+    assert.deepEqual(firstAnswers, Array<number>(DURING_OUTAGE).fill(503), 'not accepted while Temporal was down: 503, to be retried');
     temporal = await temporal.restart();
-    const outageAnswers = await duringOutage;
-    answers.push(...outageAnswers);
-    for (const statuses of outageAnswers) assert.notEqual(statuses[0], 202, 'not accepted while Temporal was down');
-    faults.push('Temporal SIGKILL, restarted on the same database after 2 s');
+    answers.push(...(await duringOutage));
+    faults.push('Temporal SIGKILL, restarted on the same database once the events sent meanwhile were refused');
 
     await until('write-backs after the restart', seen(25));
+    const logged = worker!.output().length;
     await wpProxy.down();
-    await sleep(8000);
+    // Up again once the relay has met the outage: a WordPress call of a run in flight failed.
+    await until('a WordPress call refused while it is down', () =>
+      worker!.output().slice(logged).split('\n').some((line) => /"activityType":"(fetchPost|writeSummary)".*"outcome":"failed"/.test(line)),
+    );
     await wpProxy.up();
-    faults.push('WordPress unreachable for 8 s');
+    faults.push('WordPress unreachable until a call of the relay failed');
 
     await until('more LLM calls', seen(35));
     await restartWorker('SIGKILL');
@@ -173,15 +190,8 @@ describe('fault suite: nothing lost, nothing twice', () => {
     const results = await Promise.all(keys.map((key) => relay.client.workflow.getHandle(key).result()));
     assert.ok(results.every((r: { outcome: string }) => r.outcome === 'summarized'));
 
-    // Visibility catches up shortly after the results.
-    let runs: WorkflowExecutionInfo[] = [];
-    for (let i = 0; i < 100 && runs.length < keys.length; i++) {
-      runs = [];
-      for await (const run of relay.client.workflow.list({ query: `TaskQueue = "${relay.taskQueue}"` })) runs.push(run);
-      if (runs.length < keys.length) await sleep(300);
-    }
-    const perKey = new Map<string, WorkflowExecutionInfo[]>();
-    for (const run of runs) perKey.set(run.workflowId, [...(perKey.get(run.workflowId) ?? []), run]);
+    const perKey = await runsByKey(relay.client, relay.taskQueue, keys);
+    const runs = [...perKey.values()].flat();
     const lost = keys.filter((k) => !perKey.has(k));
     const twice = [...perKey.values()].filter((r) => r.length > 1);
     assert.deepEqual(lost, [], 'every accepted key has a run');
@@ -217,19 +227,28 @@ describe('fault suite: nothing lost, nothing twice', () => {
   });
 
   it('SIGTERM hands an attempt in flight back: its LLM call is aborted at the grace time and the next worker finishes', { timeout: 240_000 }, async (t) => {
+    // A task queue of its own, so the one LLM call in flight is this run's whatever the test before left running.
+    const own = await startRelay({ temporal, worker: false });
+    t.after(() => own.stop());
+    const env = { ...workerEnv, TEMPORAL_TASK_QUEUE: own.taskQueue };
     // A client timeout far beyond the grace time: only the cancellation can end the hung call early.
-    await restartWorker('SIGKILL', { ...workerEnv, OPENAI_TIMEOUT_MS: '50000', WORKER_SHUTDOWN_GRACE_MS: '1000' });
+    await restartWorker('SIGKILL', { ...env, OPENAI_TIMEOUT_MS: '50000', WORKER_SHUTDOWN_GRACE_MS: '1000' });
     const [pageId] = await publishPosts(1); // the first of a batch is a page
     const event = sampleEvent('post.published', { post_id: pageId, rest_base: 'pages' });
     llm.enqueue({ kind: 'hang' });
     const asked = llm.requests.length;
     const abandoned = llm.abandoned();
-    await deliver(event);
+    await deliver(event, { to: own });
+    const handle = own.client.workflow.getHandle(event.idempotency_key);
     await until('the hung LLM call', () => llm.requests.length > asked);
+    const { raw } = await handle.describe();
+    const inFlight = raw.pendingActivities?.find((a) => a.activityType?.name === 'summarizePost');
+    assert.equal(inFlight?.attempt, 1, "the hung call is this run's first summarizePost attempt");
 
-    assert.equal(await restartWorker('SIGTERM'), 0, 'the worker exits cleanly');
+    assert.equal(await restartWorker('SIGTERM', env), 0, 'the worker exits cleanly');
+    // The closed connection reaches the stand-in as an event of its own, not necessarily before the exit does.
+    await until('the hung call to be closed', () => llm.abandoned() > abandoned);
     assert.equal(llm.abandoned(), abandoned + 1, 'the hung call was aborted, not left open');
-    const handle = relay.client.workflow.getHandle(event.idempotency_key);
     assert.equal(((await handle.result()) as { outcome: string }).outcome, 'summarized');
     const { activities } = await activityRecords(handle);
     const summarize = activities.find((a) => a.type === 'summarizePost')!;

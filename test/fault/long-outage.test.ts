@@ -15,7 +15,7 @@ import { activityRecords } from '../support/activity-history';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
 import { TEST_PAYLOAD_KEYS, workflowBundle } from '../support/relay';
-import { startTimeSkipping } from '../support/time-skipping';
+import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping';
 import { startWordPress, type WordPress } from '../support/wordpress';
 import { activityFailureOf } from '../support/run-failure';
 
@@ -28,6 +28,7 @@ const minutes = (ms: number) => (ms / 60_000).toFixed(0);
  * call of the real activities to a real WordPress and the stand-in LLM over HTTP.
  */
 describe('outages of hours, on the time-skipping test server', () => {
+  let timeSkipping: TimeSkipping;
   let env: TestWorkflowEnvironment;
   let wp: WordPress;
   let llm: LlmStub;
@@ -38,9 +39,10 @@ describe('outages of hours, on the time-skipping test server', () => {
 
   before(async () => {
     installRuntime('ERROR');
-    // One after the other: a JVM starting beside WordPress's set-up can miss the SDK's start-up deadline.
     const { codec } = resolvePayloadCodec(loadConfig({ PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS }));
-    env = await startTimeSkipping(codec);
+    // One after the other, so after() finds whatever was started when a later part fails.
+    timeSkipping = await startTimeSkipping(codec);
+    env = timeSkipping.env;
     llm = await startLlmStub();
     wp = await startWordPress();
     wpProxy = await startOutageProxy(wp.baseUrl);
@@ -65,7 +67,7 @@ describe('outages of hours, on the time-skipping test server', () => {
     relayWorker?.worker.shutdown();
     await running;
     await relayWorker?.connection.close();
-    await Promise.all([env?.teardown(), wp?.stop(), llm?.close(), wpProxy?.close()]);
+    await Promise.all([timeSkipping?.stop(), wp?.stop(), llm?.close(), wpProxy?.close()]);
   });
 
   async function publishPost(title: string): Promise<number> {
@@ -121,12 +123,16 @@ describe('outages of hours, on the time-skipping test server', () => {
 
   it('WordPress unreachable for over an hour during the write-back: the summary is written once it is back', async (t) => {
     const postId = await publishPost('WordPress outage of an hour');
-    llm.setDefault({ kind: 'summary', summary: 'Kept until WordPress was back.' });
+    // The summary is held until WordPress is down, so the write-back, not a call before it, meets the outage
+    // whatever the machine's speed (a write-back that got through first would end the run before the hour).
+    let wordpressDown!: () => void;
+    llm.setDefault({ kind: 'summary', summary: 'Kept until WordPress was back.', until: new Promise<void>((resolve) => (wordpressDown = resolve)) });
     const llmBefore = llm.requests.length;
     const handle = await start(postId, { [GIVE_UP_AFTER_MEMO]: '36h' });
     const result = handle.result();
     while (llm.requests.length === llmBefore) await sleep(10);
     await wpProxy.down();
+    wordpressDown();
     await untilServerTime(handle, HOUR_MS);
     await wpProxy.up();
     assert.equal((await result).outcome, 'summarized');

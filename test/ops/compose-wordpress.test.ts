@@ -11,7 +11,8 @@ import { startWordPress, type WordPress } from '../support/wordpress';
 import { login } from '../support/wordpress/login';
 import { phpString } from '../support/wordpress/php';
 import { freePort } from '../support/ports';
-import { eventually, ROOT, runCommand } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { ROOT, runCommand } from './helpers/cli';
 import { renderCompose, serviceEnvironment } from './helpers/compose';
 
 /**
@@ -152,7 +153,7 @@ echo wp_json_encode(array(
 
     const failing = startCron('http://127.0.0.1:9/wp-cron.php');
     try {
-      await eventually(async () => ((failing.stderr().match(/failed; trying again/g) ?? []).length >= 2 ? true : undefined), 'two reported failures', 30_000);
+      await eventually(async () => ((failing.stderr().match(/failed; trying again/g) ?? []).length >= 2 ? true : undefined), 'two reported failures');
       assert.equal(failing.child.exitCode, null, 'still running after failed calls');
     } finally {
       assert.equal(await stopCron(failing.child), 0, 'SIGTERM stops it cleanly');

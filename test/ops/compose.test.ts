@@ -18,7 +18,8 @@ import { dynamicConfigFile } from '../../src/cluster/server-config';
 import { NUM_HISTORY_SHARDS, POSTGRES_SETTINGS, SQL_POOLS } from '../../src/cluster/tuning';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
-import { eventually, ROOT, runCommand } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { ROOT, runCommand } from './helpers/cli';
 import { renderCompose as render, serviceEnvironment, type ComposeProject as Project, type ComposeService as Service } from './helpers/compose';
 
 const raw = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -289,7 +290,7 @@ describe('deploy/compose/temporal-setup.sh, run against a real Temporal with the
       stdio: 'ignore',
     });
     try {
-      await eventually(async () => (assert.equal(worker.exitCode, null, 'the worker runs'), (await probe()).code === 0 ? true : undefined), 'a healthy worker', 90_000);
+      await eventually(async () => (assert.equal(worker.exitCode, null, 'the worker runs'), (await probe()).code === 0 ? true : undefined), 'a healthy worker');
     } finally {
       const exited = once(worker, 'exit');
       worker.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sampleEvent } from '../../src/webhooks/sample-events';
@@ -10,7 +11,8 @@ import { spawnReceiver, type ReceiverProcess } from '../support/receiver-process
 import { TEST_PAYLOAD_KEYS, TEST_SECRET } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { postRaw, sendWebhook } from '../support/webhook';
-import { eventually, ROOT } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { ROOT } from './helpers/cli';
 import { sample, scrape } from './helpers/prometheus';
 
 const WRONG_SECRET = 'not-the-secret-9876543210';
@@ -90,20 +92,33 @@ describe('receiver metrics and logs, from the receiver running as its own proces
 
 describe('503 and 429 are counted apart from rejections', () => {
   let receiver: ReceiverProcess;
+  // A Temporal address that takes connections and never answers: a start holds the only slot until the test lets
+  // go (closes it, so the client's retries are refused and the start ends in 503), whatever the machine's speed.
+  const held = new Set<Socket>();
+  const silentTemporal = createServer((socket) => {
+    held.add(socket);
+    socket.on('error', () => {});
+  });
+  const letGo = () => {
+    silentTemporal.close();
+    for (const socket of held) socket.destroy();
+  };
 
   before(async () => {
-    // Nothing listens on this port: every start waits out TEMPORAL_START_TIMEOUT_MS and is answered 503.
-    const deadTemporal = `127.0.0.1:${await freePort()}`;
+    silentTemporal.listen(0, '127.0.0.1');
+    await once(silentTemporal, 'listening');
     receiver = await spawnReceiver({
-      TEMPORAL_ADDRESS: deadTemporal,
+      TEMPORAL_ADDRESS: `127.0.0.1:${(silentTemporal.address() as AddressInfo).port}`,
       WP_RELAY_SECRET: TEST_SECRET,
       MAX_IN_FLIGHT_STARTS: '1',
-      TEMPORAL_START_TIMEOUT_MS: '3000',
+      // Beyond the hold and the client's retries after it, so the 503 is Temporal unreachable, not the deadline.
+      TEMPORAL_START_TIMEOUT_MS: '120000',
       LOG_LEVEL: 'info',
     });
   });
   after(async () => {
     await receiver?.stop();
+    if (silentTemporal.listening) letGo();
   });
 
   test('a start Temporal never records is a 503; a webhook arriving while it holds the only slot is a 429', async () => {
@@ -114,6 +129,7 @@ describe('503 and 429 are counted apart from rejections', () => {
     const shed = await sendWebhook(receiver.url, sampleEvent('post.published'));
     assert.equal(shed.status, 429);
     assert.ok(shed.headers.get('retry-after'));
+    letGo();
     const refused = await holding;
     assert.equal(refused.status, 503);
     assert.ok(refused.headers.get('retry-after'));
@@ -123,9 +139,10 @@ describe('503 and 429 are counted apart from rejections', () => {
     assert.equal(sample(text, 'wp_ai_relay_webhooks_total', { outcome: 'unavailable', reason: 'temporal_unavailable', status: '503' }), 1);
     assert.equal(sample(text, 'wp_ai_relay_webhooks_in_flight'), 0);
 
-    const line = logLines(receiver.output()).find((l) => l.status === 503);
-    assert.equal(line?.msg, 'webhook not recorded');
-    assert.equal(line?.level, 40, 'a 503 is logged as a warning');
+    // The line reaches this process through the receiver's stdout, not necessarily before its answer did.
+    const line = await eventually(() => logLines(receiver.output()).find((l) => l.status === 503), 'the log line of the 503');
+    assert.equal(line.msg, 'webhook not recorded');
+    assert.equal(line.level, 40, 'a 503 is logged as a warning');
   });
 });
 
@@ -157,7 +174,6 @@ describe('the worker serves the Temporal SDK metrics', () => {
           return body !== undefined && /task_queue="ops-worker-metrics"/.test(body) ? body : undefined;
         },
         'the worker metrics endpoint',
-        60_000,
       );
       assert.match(text, /^temporal_\w+/m);
       assert.match(text, /^# TYPE temporal_\w+ (counter|gauge|histogram)$/m);

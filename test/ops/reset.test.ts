@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { eventually, runCommand, runRelayCli } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { runCommand, runRelayCli } from './helpers/cli';
 import { startOpsStack, type OpsStack } from './helpers/ops-stack';
 
 /**

@@ -7,7 +7,8 @@ import type { batchEnrich } from '../../workflows';
 import { batchWorkflowId } from '../../workflows/workflow-ids';
 import { startStack, type Stack } from '../support/stack';
 import { seedArchive, summaryCurrent } from '../support/archive';
-import { eventually, runRelayCli } from './helpers/cli';
+import { eventually } from '../support/eventually';
+import { runRelayCli } from './helpers/cli';
 
 /** `relay schedule`: a Temporal Schedule that requests a site's batch, with no WordPress traffic at all. */
 describe('relay schedule create | list | trigger | delete', () => {

@@ -15,7 +15,7 @@ import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
 import { startWordPress, type WordPress } from '../support/wordpress';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { eventually } from './helpers/cli';
+import { eventually } from '../support/eventually';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -138,7 +138,7 @@ describe('tracing through the OTEL_* variables', () => {
         const start = otlp.spans.find((s) => s.name === `StartWorkflow:${workflowType}` && s.attributes.temporalWorkflowId === key);
         const spans = start ? otlp.spans.filter((s) => s.traceId === start.traceId) : [];
         return start && complete(spans) ? spans : undefined;
-      }, `the spans of ${key}`, 60_000);
+      }, `the spans of ${key}`);
     }
 
     const one = (spans: ReceivedSpan[], name: string) => {
@@ -209,7 +209,10 @@ describe('tracing through the OTEL_* variables', () => {
       assert.equal(received.length, 1);
       assert.equal(received[0]!.trace_id, start.traceId);
       assert.equal(received[0]!.span_id, request.spanId);
-      const attempts = jsonLines(worker.output()).filter((l) => l.workflowId === key);
+      // Each attempt's line reaches this process through the worker's stdout, on its own schedule.
+      const attemptLines = () => jsonLines(worker.output()).filter((l) => l.workflowId === key);
+      await eventually(() => attemptLines().length >= activities.length || undefined, "the worker's line for each attempt");
+      const attempts = attemptLines();
       assert.deepEqual(attempts.map((l) => l.activityType), activities);
       for (const line of attempts) {
         assert.equal(line.trace_id, start.traceId);

@@ -60,7 +60,7 @@ describe('the Web UI pointed at the codec server shows a lead decrypted, in head
     });
     await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
     await page.getByRole('heading', { name: workflowId }).waitFor();
-    await page.getByText(EMAIL).first().waitFor({ timeout: 30_000 });
+    await page.getByText(EMAIL).first().waitFor();
     assert.ok(decodes.length > 0 && decodes.every((s) => s === 200), `decode answers: ${decodes.join(', ')}\n${seen.filter((u) => !/\.(js|css|svg|woff2?)$/.test(u.split(' ')[1] ?? '')).join('\n')}`);
     assert.doesNotMatch(await page.locator('body').innerText(), /binary\/encrypted/);
   });

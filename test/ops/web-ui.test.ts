@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchChromium, type TestBrowser } from '../support/browser';
+import { eventually } from '../support/eventually';
 import { ROOT } from './helpers/cli';
 import { startOpsStack, type OpsStack } from './helpers/ops-stack';
 
@@ -33,6 +34,10 @@ describe('the Temporal Web UI of the dev server, in headless Chromium', () => {
     stack.llm.setDefault({ kind: 'status', status: 400 });
     failed = await stack.publish(await stack.createPost('A post the LLM refuses'), { site: 'https://ui.example/' });
     await stack.expectFailed(failed);
+    // The lists below are read from visibility, which a run's close reaches a moment later; a page loaded before
+    // would not show it. Wait until visibility holds both runs as closed.
+    const closed = `(WorkflowId = "${completed}" AND ExecutionStatus = "Completed") OR (WorkflowId = "${failed}" AND ExecutionStatus = "Failed")`;
+    await eventually(async () => ((await stack.relay.client.workflow.count(closed)).count === 2 || undefined), 'both runs closed in visibility');
   });
   after(async () => {
     await chromium?.close();

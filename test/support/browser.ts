@@ -38,6 +38,9 @@ export async function launchChromium(options: { viewport?: ViewportSize } = {}):
       viewport: options.viewport ?? { width: 1440, height: 900 },
       args: CHROMIUM_ARGS,
     });
+    // Every wait (waitFor, waitForURL, a click's auto-wait) is for a state the page reaches; its deadline is the
+    // same two minutes as eventually()'s, a message for a hang, not playwright's 30 s bet on a loaded machine.
+    context.setDefaultTimeout(120_000);
     return {
       context,
       close: async () => {

@@ -32,7 +32,7 @@ export async function rawRequest(baseUrl: string, parts: readonly (string | Buff
   socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
   socket.on('error', () => {}); // the server may reset a connection it refused
   const done = new Promise<void>((resolve) => socket.once('close', () => ((closed = true), resolve())));
-  const giveUp = setTimeout(() => socket.destroy(), options.waitMs ?? 30_000);
+  const giveUp = setTimeout(() => socket.destroy(), options.waitMs ?? 120_000);
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   for (const [index, part] of parts.entries()) {
     if (closed) break;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './ports';
-import { TEST_PAYLOAD_KEYS } from './relay';
+import { TEST_PAYLOAD_KEYS, TEST_START_TIMEOUT_MS } from './relay';
 
 export interface ReceiverProcess {
   readonly url: string;
@@ -21,7 +21,15 @@ export async function spawnReceiver(env: Record<string, string>, port?: number):
   const listenPort = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/receiver.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS, ...env, PORT: String(listenPort), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
+      TEMPORAL_START_TIMEOUT_MS: TEST_START_TIMEOUT_MS,
+      ...env,
+      PORT: String(listenPort),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

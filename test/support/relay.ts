@@ -12,6 +12,12 @@ import { startTestTemporal, type TestTemporal } from './temporal';
 export const TEST_SECRET = 'test-secret-0123456789';
 /** The payload codec's key in tests; processes a test spawns (receiver, worker, CLI) get the same one. */
 export const TEST_PAYLOAD_KEYS = 'test-1:dGVzdC1wYXlsb2FkLWtleS0wMTIzNDU2Nzg5YWJjZGU=';
+/**
+ * The receivers' start deadline in tests (TEMPORAL_START_TIMEOUT_MS): far beyond a start on a loaded machine, so a
+ * test's 202 never depends on its speed. A test of the 503 a down Temporal gets waits it out once, or sets a shorter
+ * one: with Temporal gone, any deadline ends in 503.
+ */
+export const TEST_START_TIMEOUT_MS = '30000';
 
 export interface RelayOptions {
   /** Share one Temporal server between relays; a new one is started (and stopped with the relay) otherwise. */
@@ -73,7 +79,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     ...(options.env?.WP_RELAY_SECRETS ? {} : { WP_RELAY_SECRET: TEST_SECRET }),
     OPENAI_API_KEY: 'sk-test',
     LOG_LEVEL: process.env.RELAY_TEST_LOG_LEVEL ?? 'silent',
-    TEMPORAL_START_TIMEOUT_MS: '3000',
+    TEMPORAL_START_TIMEOUT_MS: TEST_START_TIMEOUT_MS,
     PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
     ...options.env,
     TEMPORAL_ADDRESS: temporal.address,

@@ -38,7 +38,9 @@ export async function startScaleOut(options: ScaleOutOptions): Promise<ScaleOut>
   const taskQueue = `wp-ai-relay-scale-${randomUUID()}`;
   const namespace = options.namespace ?? 'default';
   const common = { TEMPORAL_ADDRESS: options.address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue };
-  const receiverEnv = { ...common, WP_RELAY_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', TEMPORAL_START_TIMEOUT_MS: '3000', ...options.receiverEnv };
+  // The tests' long start deadline (spawnReceiver's default): a key sent to both receivers is answered accepted by
+  // one and duplicate by the other, never 503 because a loaded machine took seconds to record a start.
+  const receiverEnv = { ...common, WP_RELAY_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...options.receiverEnv };
   const workerEnv = { ...common, OPENAI_API_KEY: 'sk-test', ...options.workerEnv };
   // Receivers first, then workers: four Node processes compiling at once can miss a receiver's start-up deadline.
   const receivers = await Promise.allSettled([spawnReceiver(receiverEnv), spawnReceiver(receiverEnv)]);
@@ -96,7 +98,11 @@ export interface Delivery {
 export async function deliverLikeThePlugin(
   url: string,
   event: Record<string, unknown>,
-  { retryDelayMs = 500, deadlineMs = 240_000 } = {},
+  {
+    retryDelayMs = 500,
+    deadlineMs = 240_000,
+    answered,
+  }: { retryDelayMs?: number; deadlineMs?: number; /** Hears each attempt as its answer comes. */ answered?: (attempt: DeliveryAttempt) => void } = {},
 ): Promise<Delivery> {
   const attempts: DeliveryAttempt[] = [];
   const key = String(event.idempotency_key);
@@ -104,6 +110,7 @@ export async function deliverLikeThePlugin(
     const atMs = Date.now();
     const answer = await sendWebhook(url, event).catch(() => undefined);
     attempts.push({ status: answer?.status ?? 0, retryAfter: answer?.headers.get('retry-after') ?? null, atMs, answeredAtMs: Date.now() });
+    answered?.(attempts.at(-1)!);
     if (answer?.status === 202) return { key, url, attempts, outcome: String(answer.body.status) };
     assert.ok(answer === undefined || answer.status === 429 || answer.status >= 500, `${key} was refused with ${answer?.status}`);
   }
@@ -116,7 +123,7 @@ export async function deliverLikeThePlugin(
  */
 export async function runsByKey(client: Client, taskQueue: string, keys: readonly string[]): Promise<Map<string, WorkflowExecutionInfo[]>> {
   const byKey = new Map<string, WorkflowExecutionInfo[]>();
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(300)) {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(300)) {
     byKey.clear();
     for await (const run of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
       byKey.set(run.workflowId, [...(byKey.get(run.workflowId) ?? []), run]);

@@ -43,14 +43,3 @@ export async function runCommand(command: string, args: readonly string[], env: 
 export function runRelayCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runCommand(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], env);
 }
-
-/** Calls `check` until it returns a value, for state that other processes reach a moment later (visibility). */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

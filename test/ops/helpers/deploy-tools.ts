@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectToolsDir } from '../../../src/temporal/temporal-cli';
-import { ROOT } from './cli';
 
 const exec = promisify(execFile);
 
