@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../activities';
 import type { NormalizedLead } from '../../activities/normalize-lead';
 import { resolvePayloadCodec } from '../../src/codec/data-converter';
@@ -11,7 +10,7 @@ import { sampleEvent } from '../../src/webhooks/sample-events';
 import { enrichLead } from '../../workflows';
 import { TOKEN_BUDGET_MEMO } from '../../contract/token-budget';
 import { TEST_PAYLOAD_KEYS, workflowBundle } from '../support/relay';
-import { startTimeSkipping } from '../support/time-skipping';
+import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -20,15 +19,16 @@ const DAY_MS = 24 * 3_600_000;
  * time-skipping test server, its activities stood in for, so the day passes in moments.
  */
 describe('daily token budget: the next day', () => {
-  let env: TestWorkflowEnvironment;
+  let testServer: TimeSkipping;
+  const env = () => testServer.env;
   const { codec } = resolvePayloadCodec(loadConfig({ PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS }));
 
   before(async () => {
     installRuntime('ERROR');
-    env = await startTimeSkipping(codec);
+    testServer = await startTimeSkipping(codec);
   });
   after(async () => {
-    await env?.teardown();
+    await testServer?.stop();
   });
 
   it('waits for the day the budget check names, looks again, and then scores and delivers the lead', async () => {
@@ -42,7 +42,7 @@ describe('daily token budget: the next day', () => {
         calls.push('checkTokenBudget');
         // Past the budget at first: look again tomorrow (in the test server's time).
         checks += 1;
-        return checks === 1 ? { spent: 100, retryAt: new Date((await env.currentTimeMs()) + DAY_MS).toISOString() } : { spent: 0, retryAt: null };
+        return checks === 1 ? { spent: 100, retryAt: new Date((await env().currentTimeMs()) + DAY_MS).toISOString() } : { spent: 0, retryAt: null };
       },
       scoreLead: async () => (calls.push('scoreLead'), { intent: 'demo', score: 70, summary: 'Demo.', stage: 'qualified', llm }),
       recordTokenSpend: async ({ tokens }) => (calls.push(`recordTokenSpend:${tokens}`), { spent: tokens }),
@@ -50,15 +50,15 @@ describe('daily token budget: the next day', () => {
     };
     const taskQueue = 'token-budget-next-day';
     const worker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: env().nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities,
       dataConverter: { payloadCodecs: [codec] },
     });
-    const startedAt = await env.currentTimeMs();
+    const startedAt = await env().currentTimeMs();
     const result = await worker.runUntil(
-      env.client.workflow.execute(enrichLead, {
+      env().client.workflow.execute(enrichLead, {
         taskQueue,
         workflowId: `budget-${Date.now()}`,
         args: [sampleEvent('lead.submitted') as Parameters<typeof enrichLead>[0]],
@@ -67,6 +67,6 @@ describe('daily token budget: the next day', () => {
     );
     assert.equal(result.outcome, 'delivered');
     assert.deepEqual(calls, ['checkTokenBudget', 'checkTokenBudget', 'scoreLead', 'recordTokenSpend:20', 'deliverLead']);
-    assert.ok((await env.currentTimeMs()) - startedAt >= DAY_MS, 'a day passed in the run\'s time');
+    assert.ok((await env().currentTimeMs()) - startedAt >= DAY_MS, 'a day passed in the run\'s time');
   });
 });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { spentTokensQuery, tokenBudgetId } from '../../contract/token-budget';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { enrichLead } from '../../workflows';
-import { eventually } from '../ops/helpers/cli';
+import { eventually } from '../support/eventually';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startRelay, type Relay } from '../support/relay';

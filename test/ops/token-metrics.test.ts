@@ -8,7 +8,7 @@ import { freePort } from '../support/ports';
 import { startRelay, type Relay } from '../support/relay';
 import { sendWebhook } from '../support/webhook';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { eventually } from './helpers/cli';
+import { eventually } from '../support/eventually';
 import { sample, scrape } from './helpers/prometheus';
 
 /** The worker process counts every LLM call's tokens on its Prometheus endpoint, by step, model and kind. */
