@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY contract ./contract
 COPY workflows ./workflows
 COPY activities ./activities
 RUN npm run build && npm prune --omit=dev

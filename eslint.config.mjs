@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layers } from './eslint.layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.data/', '.scratch/', 'wordpress-plugin/', 'docs/', '.tools/'] },
@@ -30,21 +31,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // Workflow code is replayed in Temporal's sandbox: it must stay deterministic, so no I/O, no Node APIs and
-    // nothing from the service side. Types may be shared (they vanish at compile time).
+    // Workflow code is replayed in Temporal's sandbox: it must stay deterministic, so no timers, I/O or process
+    // of its own (what it may import is fenced in eslint.layers.mjs).
     files: ['workflows/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process'], message: 'No Node APIs in workflow code.' },
-            { group: ['openai', 'openai/*', 'koa', '@koa/*', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflows call activities for I/O.' },
-            { group: ['../src/*', '../src/**', '../activities', '../activities/*'], allowTypeImports: true, message: 'Only type imports from src/ and activities/ in workflow code.' },
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'fetch', 'process'],
-    },
+    rules: { 'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'fetch', 'process'] },
   },
+  ...layers,
 );

@@ -1,15 +1,14 @@
 import type OpenAI from 'openai';
-import type { Config } from '../src/config';
+import type { ClassifiedComment, ClassifyCommentInput } from '../contract/comment-moderation';
+import type { ActivitySettings } from './settings';
 import { labelConfidence } from './label-confidence';
 import {
   autoSpamMode,
   commentAnswerSchema,
   moderationAction,
-  type AutoSpamMode,
   type CommentVerdict,
-  type ModerationDecision,
-} from './moderation-policy';
-import type { LlmCall, VersionedPrompt } from '../contract/llm-usage';
+} from '../contract/moderation-policy';
+import type { VersionedPrompt } from './llm-call';
 import { completeStructured } from './structured-output';
 
 export const COMMENT_PROMPT: VersionedPrompt = {
@@ -25,23 +24,10 @@ export const COMMENT_PROMPT: VersionedPrompt = {
     'the JSON object of the given schema.',
 };
 
-export interface ClassifyCommentInput {
-  readonly author: string;
-  readonly authorUrl: string;
-  readonly content: string;
-  readonly isReply: boolean;
-}
-
-/**
- * The verdict (confidence measured, or null), the policy's decision and why, the automatic-Spam mode in force (the
- * plugin's settings page shows it), and the call's cost: recorded in history, so replay never asks again.
- */
-export type ClassifiedComment = CommentVerdict & ModerationDecision & { readonly mode: AutoSpamMode; readonly llm: LlmCall };
-
 /** A label and one sentence: about 50 tokens; 120 leave room for a long language and nothing else. */
 const VERDICT_MAX_TOKENS = 120;
 
-export function createClassifyCommentActivities(openai: () => OpenAI, config: Pick<Config, 'openai' | 'moderation'>) {
+export function createClassifyCommentActivities(openai: () => OpenAI, config: Pick<ActivitySettings, 'openai' | 'moderation'>) {
   return {
     /** The LLM's verdict, with the action the configured policy takes on it (recorded in history, so replay-safe). */
     async classifyComment(input: ClassifyCommentInput): Promise<ClassifiedComment> {

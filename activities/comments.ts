@@ -1,8 +1,16 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { stripHtml } from '../src/webhooks/sanitize';
+import { stripHtml } from '../contract/sanitize';
 import { classifyFailure, HttpStatusError, invalidResponse, metaNotRegistered } from './failures';
-import { COMMENT_LABELS, MODERATION_ACTIONS } from './moderation-policy';
 import type { WordPressClient } from './wordpress-client';
+import {
+  storedVerdictSchema,
+  type ApplyVerdictInput,
+  type ApplyVerdictResult,
+  type CommentForModeration,
+  type CommentStatus,
+  type StoredVerdict,
+} from '../contract/comment-moderation';
 
 /**
  * Comment meta the plugin registers (show_in_rest, edit context only). The worker writes the verdict; the plugin
@@ -12,27 +20,6 @@ export const COMMENT_META = { verdict: 'ai_relay_verdict', history: 'ai_relay_hi
 
 /** What is sent to the LLM is capped (the plugin caps what it sends at the same length). */
 export const MAX_COMMENT_CHARS = 20_000;
-
-export const COMMENT_STATUSES = ['approved', 'hold', 'spam', 'trash'] as const;
-export type CommentStatus = (typeof COMMENT_STATUSES)[number];
-
-/**
- * The verdict as stored in `ai_relay_verdict` (JSON): the LLM's answer, its measured confidence (null: unknown),
- * the policy's action and why, the automatic-Spam mode in force, and which run. Verdicts stored before the relay
- * measured confidence have neither `why` nor `mode`.
- */
-export const storedVerdictSchema = z.object({
-  label: z.enum(COMMENT_LABELS),
-  confidence: z.number().min(0).max(1).nullable(),
-  reason: z.string(),
-  action: z.enum(MODERATION_ACTIONS),
-  why: z.string().optional(),
-  mode: z.object({ enabled: z.boolean(), why: z.string() }).optional(),
-  /** "<workflowId>/<runId>". */
-  run: z.string(),
-  at: z.string(),
-});
-export type StoredVerdict = z.infer<typeof storedVerdictSchema>;
 
 const historyEntrySchema = z.object({ event: z.string(), by: z.string().optional(), to: z.string().optional(), at: z.string().optional() });
 
@@ -49,30 +36,6 @@ const editCommentSchema = z.object({
   author_ip: z.string().optional(),
   meta: metaSchema,
 });
-
-export const commentForModerationSchema = z.object({
-  id: z.number().int(),
-  status: z.string(),
-  author: z.string(),
-  authorUrl: z.string(),
-  content: z.string(),
-  parent: z.number().int(),
-  verdict: storedVerdictSchema.nullable(),
-  /** The last status a moderator set by hand, if any: it wins over any verdict. */
-  humanDecision: z.object({ to: z.string(), at: z.string() }).nullable(),
-});
-export type CommentForModeration = z.infer<typeof commentForModerationSchema>;
-
-export interface ApplyVerdictInput {
-  readonly commentId: number;
-  readonly verdict: StoredVerdict;
-  /** The status the policy asks for; null leaves the status as it is. */
-  readonly status: CommentStatus | null;
-}
-
-export type ApplyVerdictResult =
-  | { readonly outcome: 'applied' | 'unchanged' | 'human_decided'; readonly status: string }
-  | { readonly outcome: 'gone' };
 
 function metaRecord(meta: unknown): Record<string, unknown> {
   return meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>) : {};
@@ -106,7 +69,7 @@ function humanDecision(meta: unknown): CommentForModeration['humanDecision'] {
 
 /** Same verdict, compared as data: WordPress re-encodes the JSON it stores. */
 function sameVerdict(a: StoredVerdict | null, b: StoredVerdict): boolean {
-  return a !== null && (Object.keys(b) as (keyof StoredVerdict)[]).every((key) => a[key] === b[key]);
+  return a !== null && (Object.keys(b) as (keyof StoredVerdict)[]).every((key) => isDeepStrictEqual(a[key], b[key]));
 }
 
 /** What is still to write: the verdict unless stored, the status unless set or decided by a moderator; null if nothing. */

@@ -1,9 +1,8 @@
-import type { Config } from '../src/config';
-import { signedHeaders } from '../src/webhooks/sign';
-import { secretBytes } from '../src/webhooks/secrets';
-import { HttpStatusError, MissingConfigError } from './failures';
-
-export type CrmAnswer = { readonly outcome: 'delivered' | 'already_delivered'; readonly status: number };
+import type { ActivitySettings } from './settings';
+import { signedHeaders } from '../contract/sign';
+import { secretBytes } from '../contract/secrets';
+import { HttpStatusError, isNetworkFailure, MissingConfigError, originOf, ServiceUnreachableError } from './failures';
+import type { CrmAnswer } from '../contract/leads';
 
 /**
  * The CRM's webhook: a POST signed the Standard Webhooks way (`webhook-id` = the Idempotency-Key,
@@ -13,7 +12,7 @@ export type CrmAnswer = { readonly outcome: 'delivered' | 'already_delivered'; r
 export class CrmClient {
   constructor(private readonly options: { url: string; secret: Buffer; timeoutMs: number }) {}
 
-  static fromConfig(crm: Config['crm']): CrmClient {
+  static fromConfig(crm: ActivitySettings['crm']): CrmClient {
     const missing = [...(crm.webhookUrl ? [] : ['CRM_WEBHOOK_URL']), ...(crm.secret ? [] : ['CRM_WEBHOOK_SECRET'])];
     if (missing.length > 0) throw new MissingConfigError(missing);
     let secret: Buffer;
@@ -28,6 +27,7 @@ export class CrmClient {
   /** Signed afresh on every attempt (a new timestamp), with the same key: the CRM keeps one record per key. */
   async deliver(idempotencyKey: string, record: unknown): Promise<CrmAnswer> {
     const body = JSON.stringify(record);
+    const origin = originOf(this.options.url) ?? 'the CRM';
     const response = await fetch(this.options.url, {
       method: 'POST',
       headers: {
@@ -38,12 +38,14 @@ export class CrmClient {
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(this.options.timeoutMs),
+    }).catch((error: unknown) => {
+      throw isNetworkFailure(error) ? new ServiceUnreachableError('CRM', origin, error) : error;
     });
     await response.body?.cancel();
     // 409: the CRM already holds a record with this key, which is what a retry after a lost answer looks like.
     if (response.status === 409) return { outcome: 'already_delivered', status: 409 };
     if (response.ok) return { outcome: 'delivered', status: response.status };
     const hint = response.status >= 300 && response.status < 400 ? '; set CRM_WEBHOOK_URL to the final address' : '';
-    throw new HttpStatusError('CRM', response.status, response.headers.get('retry-after'), `POST to the CRM webhook${hint}`);
+    throw new HttpStatusError('CRM', response.status, response.headers.get('retry-after'), `POST to the CRM webhook${hint}`, origin);
   }
 }

@@ -1,17 +1,8 @@
-import type { LeadSubmitted } from '../src/webhooks/events';
-import type { CrmAnswer, CrmClient } from './crm-client';
+import type { LeadSubmitted } from '../contract/events';
+import type { CrmAnswer, DeliverLeadInput, NormalizedLead } from '../contract/leads';
+import type { CrmClient } from './crm-client';
 import { classifyFailure } from './failures';
-import { normalizeLead, type NormalizedLead } from './normalize-lead';
-import type { LeadScore } from './score-lead';
-
-export interface DeliverLeadInput {
-  /** Derived from the event's key by the workflow, so every attempt and every reset sends the same one. */
-  readonly idempotencyKey: string;
-  readonly lead: NormalizedLead;
-  readonly score: LeadScore;
-  /** "<workflowId>/<runId>" of the run that scored the lead. */
-  readonly run: string;
-}
+import { normalizeLead } from './normalize-lead';
 
 /** What the CRM receives: the contact, the message, the score, and where it came from. */
 export function crmRecord(input: DeliverLeadInput) {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import type { Config } from '../src/config';
+import type { Activities } from '../contract/activities';
 import { createClassifyCommentActivities } from './classify-comment';
 import { createCommentActivities } from './comments';
 import { createCrmActivities } from './crm';
@@ -7,14 +7,15 @@ import { CrmClient } from './crm-client';
 import { createBatchActivities } from './batch';
 import { MissingConfigError } from './failures';
 import { createLeadScoringActivities } from './score-lead';
+import type { ActivitySettings } from './settings';
 import { createSummarizeActivities } from './summarize';
 import { createTokenBudgetActivities } from './token-budget';
 import { WordPressClient } from './wordpress-client';
 import { createWordPressActivities } from './wordpress';
 
 export interface ActivityDeps {
-  readonly config: Config;
-  /** Injected by tests or the caller; built from config on first use otherwise. */
+  readonly settings: ActivitySettings;
+  /** Injected by tests or the caller; built from the settings on first use otherwise. */
   readonly openai?: OpenAI;
   readonly wordpress?: WordPressClient;
   readonly crm?: CrmClient;
@@ -24,29 +25,27 @@ export interface ActivityDeps {
  * All activities, wired to their clients. A client whose settings are missing is not built until an activity
  * needs it, so the worker still starts and the run fails with a MissingConfig error that says what to set.
  */
-export function createActivities(deps: ActivityDeps) {
-  const { config } = deps;
+export function createActivities(deps: ActivityDeps): Activities {
+  const { settings } = deps;
   let openai = deps.openai;
   let wordpress = deps.wordpress;
   let crm = deps.crm;
-  const wordpressClient = () => (wordpress ??= WordPressClient.fromConfig(config.wordpress));
-  const openaiClient = () => (openai ??= createOpenAI(config.openai));
+  const wordpressClient = () => (wordpress ??= WordPressClient.fromConfig(settings.wordpress));
+  const openaiClient = () => (openai ??= createOpenAI(settings.openai));
   return {
     ...createWordPressActivities(wordpressClient),
-    ...createBatchActivities(wordpressClient, config.automation),
-    ...createSummarizeActivities(openaiClient, config.openai),
+    ...createBatchActivities(wordpressClient, settings.automation),
+    ...createSummarizeActivities(openaiClient, settings.openai),
     ...createCommentActivities(wordpressClient),
-    ...createClassifyCommentActivities(openaiClient, config),
-    ...createLeadScoringActivities(openaiClient, config.openai),
-    ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(config.crm))),
+    ...createClassifyCommentActivities(openaiClient, settings),
+    ...createLeadScoringActivities(openaiClient, settings.openai),
+    ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(settings.crm))),
     ...createTokenBudgetActivities(),
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
-
 /** Temporal is the only retry loop, so the SDK does not retry; its timeout stays below the activity's. */
-export function createOpenAI(openai: Config['openai']): OpenAI {
+export function createOpenAI(openai: ActivitySettings['openai']): OpenAI {
   if (!openai.apiKey) throw new MissingConfigError(['OPENAI_API_KEY']);
   return new OpenAI({
     apiKey: openai.apiKey,

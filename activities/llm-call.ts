@@ -1,6 +1,21 @@
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
 import type { CompletionUsage } from 'openai/resources/completions';
-import { promptId, type LlmCall, type VersionedPrompt } from '../contract/llm-usage';
+import type { LlmCall } from '../contract/llm-call';
+
+export type { LlmCall };
+
+/** A prompt and its version: bump the version with any change of the text, so each result says which one made it. */
+export interface VersionedPrompt {
+  /** Also the structured output's schema name, e.g. `post_summary`. */
+  readonly name: string;
+  readonly version: number;
+  readonly system: string;
+}
+
+
+export function promptId(prompt: VersionedPrompt): string {
+  return `${prompt.name}@${prompt.version}`;
+}
 
 export function llmCall(prompt: VersionedPrompt, model: string, usage: CompletionUsage | undefined): LlmCall {
   const promptTokens = usage?.prompt_tokens ?? 0;

@@ -1,28 +1,13 @@
 import { z } from 'zod';
-import type { LeadSubmitted } from '../src/webhooks/events';
+import type { LeadSubmitted } from '../contract/events';
 import freeMail from './data/free-mail-domains.json';
+import type { NormalizedLead } from '../contract/leads';
 
 /** Domains of consumer mail providers, shipped as data: such a domain says nothing about the lead's company. */
 const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set(freeMail.domains);
 
 /** The form fields the plugin's field mapping fills in; anything else a form sends is kept as `otherFields`. */
 export const LEAD_FIELDS = ['email', 'name', 'company', 'message'] as const;
-
-export const normalizedLeadSchema = z.object({
-  leadId: z.string(),
-  site: z.string(),
-  submittedAt: z.string(),
-  source: z.string().nullable(),
-  /** Lower-cased; null when the form sent no valid address. */
-  email: z.string().nullable(),
-  domain: z.string().nullable(),
-  freeMail: z.boolean(),
-  name: z.string().nullable(),
-  company: z.string().nullable(),
-  message: z.string().nullable(),
-  otherFields: z.record(z.string(), z.string()),
-});
-export type NormalizedLead = z.infer<typeof normalizedLeadSchema>;
 
 const emailSchema = z.email();
 

@@ -1,18 +1,8 @@
 import type OpenAI from 'openai';
-import type { Config } from '../src/config';
-import { z } from 'zod';
-import type { NormalizedLead } from './normalize-lead';
-import type { LlmCall, VersionedPrompt } from '../contract/llm-usage';
+import { leadScoreSchema, type LeadScore, type NormalizedLead } from '../contract/leads';
+import type { LlmCall, VersionedPrompt } from './llm-call';
+import type { ActivitySettings } from './settings';
 import { completeStructured } from './structured-output';
-
-export const leadScoreSchema = z.object({
-  intent: z.enum(['purchase', 'quote', 'demo', 'support', 'partnership', 'job', 'spam', 'other']),
-  /** 0 = not a lead at all, 100 = ready to buy. */
-  score: z.number().int().min(0).max(100),
-  summary: z.string().min(1).max(200),
-  stage: z.enum(['new', 'qualified', 'nurture', 'support', 'disqualified']),
-});
-export type LeadScore = z.infer<typeof leadScoreSchema>;
 
 /** Four short fields in JSON: a 25-word summary is about 40 tokens, the rest about 30. */
 const LEAD_MAX_TOKENS = 150;
@@ -40,7 +30,7 @@ function describeLead(lead: NormalizedLead): string {
   return lines.join('\n');
 }
 
-export function createLeadScoringActivities(openai: () => OpenAI, llm: Config['openai']) {
+export function createLeadScoringActivities(openai: () => OpenAI, llm: ActivitySettings['openai']) {
   return {
     /** Intent, score, one-line summary and stage, checked by zod; the address itself is not sent, its domain is. */
     async scoreLead(lead: NormalizedLead): Promise<LeadScore & { readonly llm: LlmCall }> {

@@ -2,14 +2,13 @@ import type OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import type { Config } from '../src/config';
 import { degenerateField } from './degenerate-output';
-import { classifyFailure, invalidLlmOutput, MAX_INVALID_OUTPUT_ATTEMPTS } from './failures';
-import type { LlmCall, VersionedPrompt } from '../contract/llm-usage';
-import { countTokens, currentActivity, llmCall } from './llm-call';
+import { classifyFailure, invalidLlmOutput, MAX_INVALID_OUTPUT_ATTEMPTS, originOf } from './failures';
+import { countTokens, currentActivity, llmCall, type LlmCall, type VersionedPrompt } from './llm-call';
+import type { ActivitySettings } from './settings';
 
 /** How the configured server is asked for structured output and for a bounded answer (docs/llm-servers.md). */
-export type LlmDialect = Pick<Config['openai'], 'structuredOutput' | 'maxTokensField'>;
+export type LlmDialect = Pick<ActivitySettings['openai'], 'structuredOutput' | 'maxTokensField'>;
 
 export interface StructuredRequest<S extends z.ZodType> {
   readonly model: string;
@@ -52,7 +51,7 @@ export async function completeStructured<S extends z.ZodType>(
   const jsonObject = request.dialect.structuredOutput === 'json_object';
   const body: ChatCompletionCreateParamsNonStreaming = {
     model: request.model,
-    temperature: request.temperature ?? 0.2,
+    temperature: retryTemperature(request.temperature ?? 0.2, activity?.info.attempt ?? 1),
     [request.dialect.maxTokensField]: request.maxTokens,
     messages: [
       { role: 'system', content: jsonObject ? withSchema(request.prompt.system, request.schema) : request.prompt.system },
@@ -75,7 +74,7 @@ export async function completeStructured<S extends z.ZodType>(
       parsed = completion.choices[0]?.message.parsed;
     }
   } catch (error) {
-    throw classifyFailure('LLM', error, context);
+    throw classifyFailure('LLM', error, { ...context, origin: originOf(openai.baseURL) });
   }
   const llm = llmCall(request.prompt, completion.model || request.model, completion.usage);
   // Counted before the output is checked: an answer off the schema cost as much as a good one.
@@ -86,6 +85,14 @@ export async function completeStructured<S extends z.ZodType>(
   const degenerate = degenerateField(parsed);
   if (degenerate) throw invalidLlmOutput(`degenerate ${name}: ${degenerate}`, attempt, request.model);
   return { value: parsed as z.infer<S>, llm, tokens: choice?.logprobs?.content ?? null };
+}
+
+/**
+ * A retry after an unusable answer must not ask for the same answer again: a local server with a fixed seed (or any
+ * server at temperature 0) repeats itself exactly, so each later attempt samples a little more freely.
+ */
+function retryTemperature(base: number, attempt: number): number {
+  return Math.min(1, base + 0.3 * (Math.max(1, attempt) - 1));
 }
 
 /** `json_object` servers get no schema on the wire, so the prompt carries it (zod still checks the answer). */

@@ -1,17 +1,11 @@
 import type OpenAI from 'openai';
-import type { Config } from '../src/config';
-import { z } from 'zod';
-import type { LlmCall, VersionedPrompt } from '../contract/llm-usage';
+import { summarySchema, type SummarizeInput, type Summary } from '../contract/post-summary';
+import type { LlmCall, VersionedPrompt } from './llm-call';
+import type { ActivitySettings } from './settings';
 import { completeStructured } from './structured-output';
-
-/** The prompt asks for at most 60 words: 600 characters hold that in any language with spaces, and no more. */
-export const summarySchema = z.object({
-  summary: z.string().min(1).max(600),
-});
 
 /** 600 characters are about 150 tokens of English and up to 400 of scripts a tokenizer splits finely. */
 const SUMMARY_MAX_TOKENS = 400;
-export type Summary = z.infer<typeof summarySchema>;
 
 export const SUMMARY_PROMPT: VersionedPrompt = {
   name: 'post_summary',
@@ -22,12 +16,7 @@ export const SUMMARY_PROMPT: VersionedPrompt = {
     'the post, plain text, no markdown. Answer only with the JSON object of the given schema.',
 };
 
-export interface SummarizeInput {
-  readonly title: string;
-  readonly content: string;
-}
-
-export function createSummarizeActivities(openai: () => OpenAI, llm: Config['openai']) {
+export function createSummarizeActivities(openai: () => OpenAI, llm: ActivitySettings['openai']) {
   return {
     /** The summary, with what the call cost and which prompt wrote it. */
     async summarizePost(input: SummarizeInput): Promise<Summary & { readonly llm: LlmCall }> {

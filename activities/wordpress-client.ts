@@ -1,5 +1,5 @@
-import type { Config } from '../src/config';
-import { HttpStatusError, MissingConfigError } from './failures';
+import type { ActivitySettings } from './settings';
+import { HttpStatusError, isNetworkFailure, MissingConfigError, originOf, ServiceUnreachableError } from './failures';
 
 /**
  * The WordPress REST API with an Application Password. The base URL comes from configuration only, never from
@@ -12,7 +12,7 @@ export class WordPressClient {
     this.authorization = `Basic ${Buffer.from(`${options.username}:${options.appPassword}`).toString('base64')}`;
   }
 
-  static fromConfig(wordpress: Config['wordpress']): WordPressClient {
+  static fromConfig(wordpress: ActivitySettings['wordpress']): WordPressClient {
     const missing = (['baseUrl', 'username', 'appPassword'] as const).filter((k) => !wordpress[k]);
     if (missing.length > 0) {
       const names = { baseUrl: 'WP_BASE_URL', username: 'WP_USERNAME', appPassword: 'WP_APP_PASSWORD' };
@@ -32,6 +32,7 @@ export class WordPressClient {
    */
   async request(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const origin = originOf(this.options.baseUrl) ?? this.options.baseUrl;
     const response = await fetch(`${this.options.baseUrl}/wp-json/${path}`, {
       method,
       headers: {
@@ -43,6 +44,8 @@ export class WordPressClient {
       // A redirect would turn a POST into a GET; better to fail and say which URL to configure.
       redirect: 'manual',
       signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+    }).catch((error: unknown) => {
+      throw isNetworkFailure(error) && !signal?.aborted ? new ServiceUnreachableError('WordPress', origin, error) : error;
     });
     if (response.status >= 300 && response.status < 400) {
       throw new HttpStatusError(
@@ -50,6 +53,7 @@ export class WordPressClient {
         response.status,
         null,
         `redirected to ${response.headers.get('location') ?? '?'}; set WP_BASE_URL to the final address`,
+        origin,
       );
     }
     if (!response.ok) {
@@ -60,6 +64,7 @@ export class WordPressClient {
         response.status,
         response.headers,
         `${method} /wp-json/${path.split('?')[0]}${code ? ` (${code})` : ''}`,
+        origin,
       );
     }
     return response.json();

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import { stripHtml } from '../src/webhooks/sanitize';
+import { stripHtml } from '../contract/sanitize';
 import { classifyFailure, invalidResponse, metaNotRegistered } from './failures';
 import type { WordPressClient } from './wordpress-client';
+import type { PostForSummary, WriteSummaryInput } from '../contract/post-summary';
 
 /** Post meta the plugin registers (show_in_rest) and the worker writes. */
 export const SUMMARY_META = {
@@ -22,26 +23,6 @@ const editPostSchema = z.object({
   content: z.object({ raw: z.string() }),
   meta: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
 });
-
-export const postForSummarySchema = z.object({
-  id: z.number().int(),
-  status: z.string(),
-  title: z.string(),
-  content: z.string(),
-  contentHash: z.string(),
-  summaryHash: z.string().nullable(),
-});
-export type PostForSummary = z.infer<typeof postForSummarySchema>;
-
-export interface WriteSummaryInput {
-  readonly postId: number;
-  readonly summary: string;
-  readonly contentHash: string;
-  /** "<workflowId>/<runId>" of the run that made the summary. */
-  readonly run: string;
-  /** The post type's REST collection; `posts` when absent. */
-  readonly restBase?: string;
-}
 
 /** Posts, pages and custom types each live under their own REST base (the event's rest_base). */
 export const DEFAULT_REST_BASE = 'posts';

@@ -7,13 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { startDevServer } from '../src/temporal/dev-server';
-import { startOrFeedEditDebounce } from '../src/temporal/batch-routes';
+import { createStartEvent } from '../src/temporal/start-event';
 import { sampleEvent } from '../src/webhooks/sample-events';
-import type { BatchRequested, PostUpdated } from '../src/webhooks/events';
+import type { BatchRequested, PostUpdated } from '../contract/events';
 import type { batchEnrich } from '../workflows';
-import { batchProgressQuery } from '../workflows/batch-enrich';
-import { debounceStatusQuery } from '../workflows/debounce-post-updates';
-import { batchWorkflowId } from '../workflows/workflow-ids';
+import { batchProgressQuery } from '../contract/batch';
+import { debounceStatusQuery } from '../contract/post-updates';
+import { batchWorkflowId } from '../contract/workflow-ids';
 import { seedArchive } from '../test/support/archive';
 import { startLlmStub } from '../test/support/llm-stub';
 import { freePort } from '../test/support/ports';
@@ -155,19 +155,13 @@ async function main(): Promise<void> {
     await wp.runPhp(`foreach (${JSON.stringify(editable.upToDate)} as $id) { wp_update_post(array('ID' => $id, 'post_content' => "Edited content of $id")); }`);
     const burstMonitor = startMonitor({ worker: worker.pid }, ['worker']);
     const burstStart = performance.now();
+    const startEvent = createStartEvent(client, { taskQueue, timeoutMs: 60_000 });
     const answers = await Promise.all(
       editable.upToDate.map(async (postId) => {
         const statuses: string[] = [];
         for (let i = 0; i < n('edits'); i++) {
           const edit = sampleEvent('post.updated', { post_id: postId, site: event.site }) as PostUpdated;
-          const answer = await startOrFeedEditDebounce(client, edit, {
-            taskQueue,
-            workflowId: `post-updates:${postId}@${edit.site}`,
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            memo: {},
-            searchAttributes: [],
-          });
+          const answer = await startEvent(edit);
           statuses.push(answer.status);
         }
         return statuses;

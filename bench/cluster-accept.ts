@@ -3,17 +3,18 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startTemporalCluster, type TemporalCluster } from '../src/cluster/cluster';
+import { startTemporalCluster, type TemporalCluster } from '../tools/cluster/cluster';
 import { runLoad } from './load';
 import { cpuSeconds, machineBusySeconds } from './proc-stats';
-import { healthy, spawnService } from './services';
+import { healthy } from '../tools/spawn-entry-point';
+import { spawnService } from './services';
 import { freePort } from '../test/support/ports';
 import { round } from './stats';
 
 const HELP = `npm run bench:cluster-accept -- [flags]
 
 The accept path on the production shape: the receiver (its own process) in front of the real Temporal server on
-PostgreSQL (src/cluster harness), loaded with fresh signed post.published events at fixed rates; no worker polls the
+PostgreSQL (tools/cluster harness), loaded with fresh signed post.published events at fixed rates; no worker polls the
 task queue, so it measures the way in. Per run: latency, achieved rate, CPU of receiver / Temporal / PostgreSQL,
 and PostgreSQL's commits and WAL flushes (fsyncs) per accepted request (pg_stat_database, pg_stat_wal).
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTemporalCluster } from '../src/cluster/cluster';
-import type { ServiceLayout } from '../src/cluster/services';
+import { startTemporalCluster } from '../tools/cluster/cluster';
+import type { ServiceLayout } from '../tools/cluster/services';
 
 /**
  * How long the cluster harness takes to start and stop, per layout: on a fresh directory (initdb and schemas

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { TEST_SECRET } from '../test/support/relay';
 import { commentViaRest, createCommenter, prepareCommentSite } from '../test/support/comments';
 import { startStack } from '../test/support/stack';
-import type { ModerateCommentResult } from '../workflows';
+import type { ModerateCommentResult } from '../contract/comment-moderation';
 import { round, summarize } from './stats';
 
 /**

@@ -1,7 +1,7 @@
-import { rawTextBound } from '../src/webhooks/events';
+import { rawTextBound } from '../contract/events';
 import { parseEvent } from '../src/webhooks/parse-event';
 import { sampleEvent } from '../src/webhooks/sample-events';
-import { stripHtml } from '../src/webhooks/sanitize';
+import { stripHtml } from '../contract/sanitize';
 
 /** A WordPress post as the block editor stores it: block comments, paragraphs, entities, a script. */
 const NORMAL_POST = `<!-- wp:paragraph --><p>Hello &amp; welcome to <strong>WordPress</strong>&#8217;s <a href="/x">world</a>.</p><!-- /wp:paragraph --><script>alert(1)</script>`.repeat(20);

@@ -1,4 +1,4 @@
-import { cpuSeconds, machineBusySeconds, processTree, rssMb } from './proc-stats';
+import { cpuSeconds, machineBusySeconds, processTree, rssMbOf } from './proc-stats';
 
 export interface MonitorResult {
   /** Share of one core each process used during the window (100 = one core busy), plus `other`: everything else on the machine. */
@@ -31,9 +31,10 @@ export function startMonitor(pids: Readonly<Record<string, number | undefined>>,
   const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid, { tree: false }), 0);
   const cpu0 = new Map(watched.map(([name, pids]) => [name, cpuOf(pids)]));
   const rss = new Map<string, number>();
+  // Memory likewise: `npm start`'s relay is its receiver alone, not the worker and dev server it started.
   const sample = () => {
-    for (const [name, pid] of named) {
-      if (memoryOf.includes(name)) rss.set(name, Math.max(rss.get(name) ?? 0, rssMb(pid)));
+    for (const [name, pids] of watched) {
+      if (memoryOf.includes(name)) rss.set(name, Math.max(rss.get(name) ?? 0, rssMbOf(pids)));
     }
   };
   sample();

@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { ServiceLayout } from '../src/cluster/services';
+import type { ServiceLayout } from '../tools/cluster/services';
 import { TARGETS, type TargetName } from './targets/target';
+
+/**
+ * The one-minute load average above which a run is refused: on two cores, more than one runnable process besides
+ * the bench means the figures would measure the neighbours (a run at load 6–10 measured 2–3× worse tails).
+ */
+export const QUIET_LOAD_AVERAGE = 1.0;
 
 export const SCENARIOS = ['bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'startup'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -33,6 +39,8 @@ export interface BenchOptions {
   /** Extra environment for the worker (WORKER_MAX_CACHED_WORKFLOWS=0, ...). */
   readonly workerEnv: Record<string, string>;
   readonly keep: boolean;
+  /** Run even though the machine is busy: figures for exploration, not for publishing. */
+  readonly force: boolean;
 }
 
 const HELP = `npm run bench -- [flags]
@@ -61,6 +69,8 @@ const HELP = `npm run bench -- [flags]
   --receiver-env <K=V>      extra environment for the receivers and the bare app (repeatable)
   --worker-env <K=V>        extra environment for the worker (repeatable)
   --keep                    keep the temp dir (logs, databases)
+  --force                   run although the load average is above ${QUIET_LOAD_AVERAGE} at the start (exploration only: such
+                            figures describe the machine's other users, not the relay)
 `;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -85,6 +95,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'receiver-env': { type: 'string', multiple: true, default: [] },
       'worker-env': { type: 'string', multiple: true, default: [] },
       keep: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -121,6 +132,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     receiverEnv: pairs(values['receiver-env'], 'receiver-env'),
     workerEnv: pairs(values['worker-env'], 'worker-env'),
     keep: values.keep,
+    force: values.force,
   };
 }
 
@@ -130,7 +142,7 @@ function number(value: string, name: string, min: number, max: number): number {
   return n;
 }
 
-function pairs(values: string[], name: string): Record<string, string> {
+export function pairs(values: string[], name: string): Record<string, string> {
   return Object.fromEntries(
     values.map((pair) => {
       const eq = pair.indexOf('=');

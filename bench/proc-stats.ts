@@ -54,8 +54,13 @@ export function cpuSeconds(root: number, options: { tree: boolean } = { tree: tr
 
 /** Resident memory of the process tree, in MB. */
 export function rssMb(root: number): number {
+  return rssMbOf(processTree(root));
+}
+
+/** Resident memory of these processes together, in MB. */
+export function rssMbOf(pids: readonly number[]): number {
   let kb = 0;
-  for (const pid of processTree(root)) {
+  for (const pid of pids) {
     try {
       const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       kb += Number(match?.[1] ?? 0);

@@ -1,5 +1,6 @@
 import type { DirectJob, HttpJob, LoadResult, Pace } from './load-protocol';
 import type { BenchOptions } from './options';
+import { pause } from './pause';
 import { requestFactory } from './requests';
 import { runScenario, type ScenarioLine } from './scenario';
 import { BENCH_SECRET, type Stack } from './stack';
@@ -45,6 +46,8 @@ export async function loadRounds(
     ),
   );
   const legacy = stack ? { temporal: stack.temporal.process.pid, worker: stack.loop?.worker.pid } : {};
+  // The single-stack scenarios' processes, frozen like the idle shapes while a shape's accept is measured.
+  const stackPids = stack ? [stack.temporal.process.pid, stack.bare?.pid, stack.receiver?.pid, stack.loop?.receiver.pid, stack.loop?.worker.pid] : [];
   const runs: ScenarioLine[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const [scenario, pace] of plan) {
@@ -55,7 +58,11 @@ export async function loadRounds(
           log(`round ${round}/${options.rounds}: accept on ${target.name} ${how}`);
           // One client for every target and pace, so the shapes differ only in what answers.
           const job: HttpJob = { target: 'http', url: target.url, kind: 'unique', secret: BENCH_SECRET, signer: target.signer, client: 'agent', ...pace };
-          const { line, result } = await runScenario('accept', round, job, { ...legacy, ...idle(targets, target), ...target.pids }, target.memoryOf, target.name);
+          // The other shapes are frozen meanwhile: their timers and polls would otherwise take CPU from this one.
+          const others = pause([...targets.filter((t) => t !== target).flatMap((t) => Object.values(t.pids)), ...stackPids]);
+          const { line, result } = await runScenario('accept', round, job, { ...legacy, ...idle(targets, target), ...target.pids }, target.memoryOf, target.name).finally(
+            () => others.resume(),
+          );
           keep(result, keys.targets.get(target.name)!);
           runs.push(line);
         }
@@ -66,7 +73,10 @@ export async function loadRounds(
       if (!job) continue;
       log(`round ${round}/${options.rounds}: ${scenario} ${how}`);
       const receiver = scenario === 'bare' ? stack.bare?.pid : scenario === 'direct' ? undefined : stack.receiver?.pid;
-      const { line, result } = await runScenario(scenario, round, job, { receiver, ...legacy, ...idle(targets) }, ['receiver', 'worker']);
+      const targetsPaused = pause(targets.flatMap((t) => Object.values(t.pids)));
+      const { line, result } = await runScenario(scenario, round, job, { receiver, ...legacy, ...idle(targets) }, ['receiver', 'worker']).finally(
+        () => targetsPaused.resume(),
+      );
       if (scenario === 'direct') keep(result, keys.direct);
       else if (scenario === 'duplicate') keep(result, keys.ingest);
       runs.push(line);

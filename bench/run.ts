@@ -5,12 +5,15 @@ import { aggregate } from './aggregate';
 import { runLoop } from './loop';
 import { startMonitor } from './monitor';
 import { parseOptions, type BenchOptions } from './options';
+import { resumeAll } from './pause';
+import { QuietMachineError, requireQuietMachine } from './quiet';
 import { groups, keySets, loadRounds, seedDuplicate, type KeySets } from './rounds';
 import { startStack, type Stack } from './stack';
 import { startTargets } from './targets/start';
 import { timeStartup } from './startup';
 import { median, round } from './stats';
 import { summarizeRun } from './summary';
+import { runTable } from './table';
 import { checkWorkflows } from './verify';
 
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -26,6 +29,7 @@ const STACK_SCENARIOS = ['bare', 'reject', 'direct', 'duplicate', 'loop'] as con
  * to stderr. Timing is printed, never asserted.
  */
 async function main(options: BenchOptions): Promise<void> {
+  requireQuietMachine(options.force, log);
   const dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-bench-'));
   print({
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memory_gb: round(totalmem() / 2 ** 30, 1), node: process.version },
@@ -35,6 +39,7 @@ async function main(options: BenchOptions): Promise<void> {
   });
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
+    resumeAll();
     for (const s of stops.reverse()) await s();
   };
   // Ctrl-C would otherwise leave WordPress, PostgreSQL and the rest behind: several run in process groups of their own.
@@ -96,6 +101,7 @@ async function main(options: BenchOptions): Promise<void> {
       startupMedianS,
     });
     for (const line of summary) print(line);
+    console.error(`\n${runTable(aggregates)}\n`);
     print({ ended: new Date().toISOString(), load_average: loadavg().map((v) => round(v, 2)) });
   } finally {
     log('stopping');
@@ -124,6 +130,6 @@ async function loopLine(stack: Stack, options: BenchOptions): Promise<{ scenario
 }
 
 main(parseOptions(process.argv.slice(2))).catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof QuietMachineError ? `[bench] ${error.message}` : error);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { signedHeaders, wpSignature } from '../src/webhooks/sign';
+import { signedHeaders, wpSignature } from '../contract/sign';
 
 /**
  * How a target wants a request signed. The relay: its own signer (`signedHeaders`, the WordPress scheme the plugin

@@ -9,7 +9,8 @@ import { startLlmStub } from '../test/support/llm-stub';
 import { freePort } from '../test/support/ports';
 import { startWordPress, type WordPress } from '../test/support/wordpress';
 import type { BenchOptions } from './options';
-import { compileProject, healthy, spawnService, type Service } from './services';
+import { healthy } from '../tools/spawn-entry-point';
+import { compileProject, spawnService, type Service } from './services';
 
 export const BENCH_SECRET = 'wp-ai-relay-bench-secret';
 

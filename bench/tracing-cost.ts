@@ -9,7 +9,8 @@ import { freePort } from '../test/support/ports';
 import { drive } from './pacer';
 import { cpuSeconds } from './proc-stats';
 import { requestFactory } from './requests';
-import { healthy, spawnService } from './services';
+import { healthy } from '../tools/spawn-entry-point';
+import { spawnService } from './services';
 import { median, round, summarize } from './stats';
 
 /**

@@ -12,6 +12,12 @@ export function tokenBudgetId(site: string, day: string): string {
   return `tokens:${day}@${site}`;
 }
 
+/** A site and the tokens it may spend per UTC day (TOKEN_BUDGET_PER_DAY). */
+export interface TokenBudget {
+  readonly site: string;
+  readonly perDay: number;
+}
+
 export interface CheckTokenBudgetInput {
   readonly site: string;
   readonly budget: number;

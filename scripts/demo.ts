@@ -1,11 +1,13 @@
 /**
  * `npm run demo`: the whole loop on this machine, in one command. A local WordPress with the plugin, the relay
  * (a Temporal dev server with its Web UI, the worker and the receiver) and the stand-in LLM come up; a post is
- * published; its summary is written back; the summary and the Web UI link of the run are printed. Everything keeps
+ * published; its summary is written back; comment moderation is turned on and a first comment gets its verdict;
+ * the summary, the verdict and the Web UI link of the run are printed. Everything keeps
  * running until Ctrl-C, so the links can be opened. `npm run demo -- --once` stops right after (for CI).
  *
  * Needs the Debian packages wordpress, php-cli, php-mysql and mariadb-server, and the `temporal` CLI.
  */
+import { commentState, commentViaForm, moderation } from '../test/support/comments';
 import { TEST_SECRET } from '../test/support/relay';
 import { startStack } from '../test/support/stack';
 import { readOutbox } from '../test/support/wordpress';
@@ -44,6 +46,13 @@ async function run(): Promise<void> {
     step(`waiting for workflow ${workflowId}`);
     await relay.client.workflow.getHandle(workflowId, runId).result();
     const written = (await (await wp.rest(`/wp/v2/posts/${post.id}?context=edit`)).json()) as { meta: Record<string, string> };
+
+    step('turning on comment moderation (comment.created) and posting a first comment through the comment form');
+    await wp.setOptions({ ai_relay_events: ['post.published', 'comment.created'], comment_moderation: 0, comment_previously_approved: 0 });
+    const commentId = await commentViaForm(wp, post.id, 'A visitor', 'Great read! Buy now: cheap watches at https://watches.example.test');
+    await moderation(wp, relay.client, commentId);
+    const comment = await commentState(wp, commentId);
+
     const runUrl = `${temporal.uiUrl}/namespaces/${relay.config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
 
     console.log(`
@@ -51,10 +60,15 @@ Summary written back to post ${post.id}:
   “${written.meta.ai_relay_summary}”
   (ai_relay_summary_run = ${written.meta.ai_relay_summary_run})
 
+First comment, moderated:
+  verdict ${comment.verdict?.label} (confidence ${comment.verdict?.confidence}) → comment is now ${comment.status}
+  “${comment.verdict?.reason}”
+
 The run in the Temporal Web UI:   ${runUrl}
 The post:                         ${post.link}
 WordPress admin:                  ${wp.baseUrl}/wp-admin/  (user ${wp.adminUser}, password ${wp.adminPassword})
 The plugin's settings page:       ${wp.baseUrl}/wp-admin/options-general.php?page=ai-relay
+Comments, with the AI verdicts:   ${wp.baseUrl}/wp-admin/edit-comments.php?comment_status=all
 `);
     if (!once) {
       console.log('Everything keeps running; press Ctrl-C to stop.');

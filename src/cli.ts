@@ -1,13 +1,17 @@
 #!/usr/bin/env node
+import './env-file';
+import { parseArgs } from 'node:util';
 import { ConfigError } from './config';
 import { CliError } from './cli/errors';
 import * as evaluate from './cli/eval';
+import * as tokenUsage from './cli/usage';
 import * as failed from './cli/failed';
 import * as replay from './cli/replay';
 import * as reset from './cli/reset';
 import * as schedule from './cli/schedule';
 import * as send from './cli/send';
-import * as tokenUsage from './cli/usage';
+import * as stuck from './cli/stuck';
+import * as check from './cli/check';
 
 interface Command {
   readonly usage: string;
@@ -18,6 +22,8 @@ interface Command {
 const commands: Record<string, Command & { summary: string }> = {
   send: { ...send, summary: 'build, sign and POST a test event' },
   failed: { ...failed, summary: 'list Failed runs' },
+  stuck: { ...stuck, summary: 'list running runs whose activities keep failing (retrying), with the last error' },
+  check: { ...check, summary: 'probe the LLM and WordPress endpoints the configuration names' },
   reset: { ...reset, summary: 'reset failed runs to the right point' },
   replay: { ...replay, summary: 'check a history against the workflow code' },
   schedule: { ...schedule, summary: 'request a site\'s batch on a cron expression (Temporal Schedules)' },
@@ -30,7 +36,7 @@ function help(): string {
   return [
     'usage: wp-ai-relay <command> [options]',
     '',
-    ...entries.map(([name, summary, usage]) => `  ${name!.padEnd(7)} ${summary}\n          ${usage}`),
+    ...entries.map(([name, summary, usage]) => `  ${name!.padEnd(8)} ${summary}\n           ${usage!.split('\n')[0]}`),
     '',
     'Configuration comes from the relay environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*,',
     'TEMPORAL_API_KEY, WP_RELAY_SECRET(S), PORT, PAYLOAD_ENCRYPTION_KEYS; eval: OPENAI_*); see docs/operations.md.',
@@ -45,6 +51,12 @@ async function run(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (command === undefined) throw new CliError(`unknown command "${name}"\n\n${help()}`, 2);
+  // `--help` (or -h) anywhere in a command's options: its usage, whatever else is given.
+  const asked = parseArgs({ args: rest, options: { help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true });
+  if (asked.values.help === true) {
+    console.log(`${command.summary}\n\nusage: ${command.usage}`);
+    return 0;
+  }
   return command.run(rest);
 }
 

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../workflows/activity-options';
+import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../contract/activity-options';
+import { DEFAULT_TASK_QUEUE } from '../contract/workflow-ids';
 import { parsePayloadKeys, type PayloadKey } from './codec/keys';
-import { parseSecrets, type SigningSecret } from './webhooks/secrets';
+import { parseSecrets, type SigningSecret } from '../contract/secrets';
 
 /**
  * The development secret used only when the relay runs on its embedded Temporal dev server and no secret is
@@ -18,11 +19,51 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
-const optionalUrl = optionalString.pipe(z.url({ protocol: /^https?$/ }).optional());
+/** An http(s) URL; the usual slip, a URL without its scheme (`localhost:11434/v1`), is answered with the fix. */
+const optionalUrl = optionalString.pipe(
+  z
+    .string()
+    .refine((value) => /^https?:\/\//i.test(value), {
+      error: (issue) => `must start with http:// or https:// — did you mean http://${String(issue.input).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')}?`,
+      abort: true,
+    })
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be a URL such as https://example.com' }))
+    .optional(),
+);
 
 const confidence = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const port = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .default(String(fallback))
+    .refine((value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535, {
+      error: (issue) => `must be a port number (0-65535), not "${String(issue.input)}"`,
+    })
+    .transform(Number);
+
+/** A secret, parsed where it is read so that its problem is listed with every other one. */
+const optionalSecrets = (keyed: boolean) =>
+  optionalString.transform((value, ctx): SigningSecret[] | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      return parseSecrets(value, { keyed });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const optionalPayloadKeys = optionalString.transform((value, ctx): PayloadKey[] | undefined => {
+  if (value === undefined) return undefined;
+  try {
+    return parsePayloadKeys(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 /** host:port for a listening socket, e.g. `0.0.0.0:9464`. */
 const optionalBindAddress = optionalString.pipe(
@@ -70,8 +111,8 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  WP_RELAY_SECRET: optionalString,
-  WP_RELAY_SECRETS: optionalString,
+  WP_RELAY_SECRET: optionalSecrets(false),
+  WP_RELAY_SECRETS: optionalSecrets(true),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   MAX_IN_FLIGHT_STARTS: z.coerce.number().int().min(1).default(512),
@@ -82,7 +123,7 @@ const envSchema = z.object({
 
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('wp-ai-relay'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_DB_FILE: z.string().min(1).default('.data/temporal.db'),
   TEMPORAL_DEV_PORT: port(7233),
@@ -130,7 +171,7 @@ const envSchema = z.object({
     .min(100)
     .lt(WORDPRESS_START_TO_CLOSE_MS, `must stay below the CRM activity's ${WORDPRESS_START_TO_CLOSE_MS} ms timeout`)
     .default(10_000),
-  PAYLOAD_ENCRYPTION_KEYS: optionalString,
+  PAYLOAD_ENCRYPTION_KEYS: optionalPayloadKeys,
   PAYLOAD_KEY_FILE: z.string().min(1).default('.data/payload-keys'),
   CODEC_CORS_ORIGINS: optionalString,
   CODEC_AUTH_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters long').optional()),
@@ -181,39 +222,11 @@ const FILE_VARIABLES = ['WP_RELAY_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'WP_APP_PA
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 const configSchema = envSchema
-  .superRefine((e, ctx) => {
-    if ((e.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_CLIENT_KEY_PATH === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [e.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined ? 'TEMPORAL_TLS_CLIENT_CERT_PATH' : 'TEMPORAL_TLS_CLIENT_KEY_PATH'],
-        message: 'mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH',
-      });
-    }
-    const wantsTls = [e.TEMPORAL_TLS_SERVER_CA_CERT_PATH, e.TEMPORAL_TLS_CLIENT_CERT_PATH, e.TEMPORAL_TLS_SERVER_NAME, e.TEMPORAL_API_KEY];
-    if (e.TEMPORAL_TLS === false && wantsTls.some((v) => v !== undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TEMPORAL_TLS'],
-        message: 'is false, but TLS files, a server name or an API key are set; remove TEMPORAL_TLS=false or those',
-      });
-    }
-  })
-  .transform((e, ctx) => {
+  .transform((e) => {
     const embedded = e.TEMPORAL_ADDRESS === undefined;
-    let secrets: SigningSecret[] = [];
-    try {
-      secrets = readSecrets(e, embedded);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: [e.WP_RELAY_SECRETS ? 'WP_RELAY_SECRETS' : 'WP_RELAY_SECRET'], message: (error as Error).message });
-      return z.NEVER;
-    }
-    let payloadKeys: PayloadKey[] | undefined;
-    try {
-      payloadKeys = e.PAYLOAD_ENCRYPTION_KEYS === undefined ? undefined : parsePayloadKeys(e.PAYLOAD_ENCRYPTION_KEYS);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: (error as Error).message });
-      return z.NEVER;
-    }
+    // Only the receiver needs a secret; loadConfig's `needs` (or requireWebhookSecrets) makes it required.
+    const secrets = e.WP_RELAY_SECRETS ?? e.WP_RELAY_SECRET ?? (embedded ? parseSecrets(DEV_SECRET, { keyed: false }) : []);
+    const payloadKeys = e.PAYLOAD_ENCRYPTION_KEYS;
     return {
       port: e.PORT,
       host: e.HOST,
@@ -314,24 +327,48 @@ const configSchema = envSchema
 
 export type Config = z.output<typeof configSchema>;
 
-function readSecrets(
-  e: { WP_RELAY_SECRET?: string | undefined; WP_RELAY_SECRETS?: string | undefined },
-  embedded: boolean,
-): SigningSecret[] {
-  if (e.WP_RELAY_SECRET && e.WP_RELAY_SECRETS) throw new Error('set WP_RELAY_SECRET or WP_RELAY_SECRETS, not both');
-  if (e.WP_RELAY_SECRETS) return parseSecrets(e.WP_RELAY_SECRETS, { keyed: true });
-  if (e.WP_RELAY_SECRET) return parseSecrets(e.WP_RELAY_SECRET, { keyed: false });
-  // Only the receiver needs a secret; it checks with requireWebhookSecrets, so a worker or the CLI runs without.
-  return embedded ? parseSecrets(DEV_SECRET, { keyed: false }) : [];
-}
-
 /** The receiver's start-up check: pointed at a real cluster, it never falls back on the public dev secret. */
 export function requireWebhookSecrets(config: Config): void {
   if (config.webhook.secrets.length > 0) return;
-  throw new ConfigError([
-    'WP_RELAY_SECRET: required when TEMPORAL_ADDRESS is set (or WP_RELAY_SECRETS="kid1:secret1,kid2:secret2")',
-  ]);
+  throw new ConfigError([SECRET_REQUIRED]);
 }
+
+const SECRET_REQUIRED = 'WP_RELAY_SECRET: required when TEMPORAL_ADDRESS is set (or WP_RELAY_SECRETS="kid1:secret1,kid2:secret2")';
+
+/** What a process is about to do with the configuration, so a missing setting it needs is listed with the rest. */
+export interface ConfigNeeds {
+  /** It receives webhooks: a real cluster needs a secret of its own. */
+  readonly webhookSecret?: boolean;
+  /** It reads or writes payloads: a real cluster needs PAYLOAD_ENCRYPTION_KEYS (resolvePayloadCodec). */
+  readonly payloadKeys?: boolean;
+}
+
+/**
+ * The rules that relate several variables. They are checked on the raw values, not in the schema, so that they are
+ * listed even when another variable is malformed (zod skips an object's refinements once a field has failed).
+ */
+function crossFieldProblems(env: NodeJS.ProcessEnv, needs: ConfigNeeds): string[] {
+  const set = (name: string) => (env[name]?.trim() ?? '') !== '';
+  const problems: string[] = [];
+  if (set('TEMPORAL_TLS_CLIENT_CERT_PATH') !== set('TEMPORAL_TLS_CLIENT_KEY_PATH')) {
+    const absent = set('TEMPORAL_TLS_CLIENT_CERT_PATH') ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH';
+    problems.push(`${absent}: mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`);
+  }
+  const wantsTls = ['TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'];
+  if (/^(false|0|no|off|n|disabled)$/i.test(env.TEMPORAL_TLS?.trim() ?? '') && wantsTls.some(set)) {
+    problems.push('TEMPORAL_TLS: is false, but TLS files, a server name or an API key are set; remove TEMPORAL_TLS=false or those');
+  }
+  if (set('WP_RELAY_SECRET') && set('WP_RELAY_SECRETS')) problems.push('WP_RELAY_SECRET: set WP_RELAY_SECRET or WP_RELAY_SECRETS, not both');
+  if (set('TEMPORAL_ADDRESS')) {
+    if (needs.webhookSecret && !set('WP_RELAY_SECRET') && !set('WP_RELAY_SECRETS')) problems.push(SECRET_REQUIRED);
+    if (needs.payloadKeys && !set('PAYLOAD_ENCRYPTION_KEYS')) problems.push(PAYLOAD_KEYS_REQUIRED);
+  }
+  return problems;
+}
+
+export const PAYLOAD_KEYS_REQUIRED =
+  'PAYLOAD_ENCRYPTION_KEYS: required when TEMPORAL_ADDRESS is set, so payloads are encrypted in Temporal ' +
+  '(e.g. PAYLOAD_ENCRYPTION_KEYS="k1:$(openssl rand -base64 32)"; the same value for receiver, worker and CLI)';
 
 /** Thrown when the environment is invalid; its message lists every problem, one per line. */
 export class ConfigError extends Error {
@@ -350,16 +387,25 @@ export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean 
   return parsed.success && tracingOf(parsed.data).enabled;
 }
 
-/** Parses the environment once. The only reader of process.env in the project. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses the environment once and lists every problem in one error, `needs` included. The only reader of
+ * process.env in the project.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = {}): Config {
   const { values, problems } = readFileVariables(env);
   const parsed = configSchema.safeParse(values);
   const all = [
     ...problems,
-    ...(parsed.error?.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`) ?? []),
+    ...(parsed.error?.issues.map((issue) => formatProblem(issue.path.join('.') || '(environment)', issue.message)) ?? []),
+    ...crossFieldProblems(values, needs),
   ];
   if (all.length > 0 || !parsed.success) throw new ConfigError(all);
   return Object.freeze(parsed.data);
+}
+
+/** `PORT must be ...` reads as a sentence; other messages follow the variable's name after a colon. */
+function formatProblem(variable: string, message: string): string {
+  return /^must /.test(message) ? `${variable} ${message}` : `${variable}: ${message}`;
 }
 
 /** The environment with each `<NAME>_FILE` read into `<NAME>`; the trailing newline an editor adds is dropped. */
@@ -382,4 +428,12 @@ function readFileVariables(env: NodeJS.ProcessEnv): { values: NodeJS.ProcessEnv;
     if (!values[name]?.trim()) problems.push(`${name}_FILE: ${path} is empty`);
   }
   return { values, problems };
+}
+
+/**
+ * How the operator runs the CLI, for the commands it suggests: `npm run relay --` from the repository (npm names
+ * the script it runs), `wp-ai-relay` when installed.
+ */
+export function cliName(env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_lifecycle_event === 'relay' ? 'npm run relay --' : 'wp-ai-relay';
 }

@@ -1,4 +1,5 @@
-// First: with tracing on, the HTTP instrumentation must hook `http` before anything below loads it.
+// First: .env, then (with tracing on) the HTTP instrumentation, which must hook `http` before anything loads it.
+import './env-file';
 import './tracing/preload';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from './codec/data-converter';
@@ -12,7 +13,7 @@ import { startTracing } from './tracing/start-tracing';
 
 /** The receiver alone, for deployments that scale it apart from the worker. */
 runEntryPoint(async () => {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { webhookSecret: true, payloadKeys: true });
   const tracing = startTracing(config, 'wp-ai-relay-receiver');
   const logger = createLogger(config.logLevel, 'wp-ai-relay-receiver', undefined, { traceIds: tracing !== undefined });
   const connection = Connection.lazy(temporalConnectionOptions(config, requireTemporalAddress(config, 'receiver')));

@@ -1,60 +1,22 @@
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../contract/activities';
+import { wordpressActivityOptions } from '../contract/activity-options';
 import {
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { AutomationSettings, BacklogPost } from '../activities/batch';
-import type { BatchRequested } from '../src/webhooks/events';
-import { wordpressActivityOptions } from './activity-options';
-import { childEvent, runSummaryChild, type ChildOutcome } from './summary-child';
-import { contentRunId } from './workflow-ids';
-
-const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
-
-export interface BatchCounts {
-  /** Published posts on the site (as the last page read said). */
-  readonly total: number;
-  /** Posts looked at so far, up to date ones included. */
-  readonly scanned: number;
-  /** Summarised by this batch. */
-  readonly done: number;
-  /** Up to date already, or summarised by another run (a publish, an edit, an earlier batch). */
-  readonly skipped: number;
-  readonly failed: number;
-}
-
-/** What is carried across continue-as-new: where the paging stands and what has been counted. */
-export interface BatchState {
-  readonly settings: AutomationSettings;
-  readonly counts: BatchCounts;
-  /** The next page starts after this post ID; null once the last page is read. */
-  readonly cursor: number | null;
-  /** Posts of the last page read that are not started yet. */
-  readonly queue: readonly BacklogPost[];
-  readonly paused: boolean;
-  /** Runs before this one (continue-as-new count). */
-  readonly runs: number;
-}
-
-export type BatchStatus = 'running' | 'paused' | 'cancelling' | 'cancelled' | 'completed';
-
-export interface BatchProgress extends BatchCounts {
-  readonly status: BatchStatus;
-  readonly inFlight: number;
-  readonly remaining: number;
-  readonly runs: number;
-}
-
-export const batchProgressQuery = defineQuery<BatchProgress>('progress');
-export const pauseBatchSignal = defineSignal('pause');
-export const resumeBatchSignal = defineSignal('resume');
-/** Starts nothing new; the children already running finish (they summarise whole posts or nothing). */
-export const cancelBatchSignal = defineSignal('cancel');
+  batchProgressQuery,
+  cancelBatchSignal,
+  pauseBatchSignal,
+  resumeBatchSignal,
+  type BatchCounts,
+  type BatchProgress,
+  type BatchState,
+  type BatchStatus,
+} from '../contract/batch';
+import type { BatchRequested } from '../contract/events';
+import type { ChildOutcome } from '../contract/post-summary';
+import { contentRunId } from '../contract/workflow-ids';
+import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
+import { runSummaryChild } from './summary-child';
+import { budgetOf } from './token-budget';
 
 /**
  * batch.requested → page through the posts that need a summary (the plugin's backlog route, by post ID) and run
@@ -69,6 +31,9 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
   let cancelling = false;
   let inFlight = 0;
   const runs = carried?.runs ?? 0;
+  // The first run's memo; carried across continue-as-new, which drops the memo, and handed to every child.
+  const giveUpAfter = carried ? carried.giveUpAfter : runGiveUpAfter();
+  const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions, giveUpAfter));
 
   const progress = (status: BatchStatus): BatchProgress => ({
     ...counts,
@@ -110,7 +75,7 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
     if (cancelling) break;
     if (startedHere >= settings.batchChildrenPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(() => inFlight === 0);
-      const state: BatchState = { settings, counts, cursor, queue, paused, runs: runs + 1 };
+      const state: BatchState = { settings, counts, cursor, queue, paused, runs: runs + 1, giveUpAfter };
       return continueAsNew<typeof batchEnrich>(event, state);
     }
     const post = queue.shift()!;
@@ -120,7 +85,7 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
     inFlight++;
     startedHere++;
     pending.push(
-      runSummaryChild(workflowId, childEvent(event, post.id, event.requested_at))
+      runSummaryChild(workflowId, { postId: post.id, giveUpAfter, ...budgetOf(event.site) })
         .catch((): ChildOutcome => 'failed')
         .then((outcome) => {
           inFlight--;

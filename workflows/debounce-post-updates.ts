@@ -1,32 +1,23 @@
-import { condition, continueAsNew, defineQuery, defineUpdate, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { PostUpdated } from '../src/webhooks/events';
-import { wordpressActivityOptions } from './activity-options';
-import { childEvent, runSummaryChild, type ChildOutcome } from './summary-child';
-import { contentRunId } from './workflow-ids';
-
-const wordpress = proxyActivities<Activities>(wordpressActivityOptions);
+import type { Duration } from '@temporalio/common';
+import { condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../contract/activities';
+import { wordpressActivityOptions } from '../contract/activity-options';
+import type { PostUpdated } from '../contract/events';
+import { debounceStatusQuery, postUpdatedUpdate, type DebounceStatus, type EditAnswer } from '../contract/post-updates';
+import { contentRunId } from '../contract/workflow-ids';
+import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
+import { runSummaryChild } from './summary-child';
+import { budgetOf } from './token-budget';
 
 /** A run with no edit for this long ends; the next edit starts a fresh one (update-with-start). */
 const IDLE_MS = 24 * 60 * 60 * 1000;
 /** Keys remembered to answer a re-sent event `duplicate`; the plugin re-sends within hours, not after 500 edits. */
 const SEEN_KEYS = 500;
 
-export type EditAnswer = 'accepted' | 'duplicate';
-/** Sent by the receiver with update-with-start, so a re-sent event is answered `duplicate` synchronously. */
-export const postUpdatedUpdate = defineUpdate<EditAnswer, [PostUpdated]>('postUpdated');
-
-export interface DebounceStatus {
-  /** An edit has come that is not summarised yet. */
-  readonly pending: boolean;
-  readonly edits: number;
-  readonly summaries: number;
-  readonly lastOutcome: ChildOutcome | 'unchanged' | 'not_published' | null;
-}
-export const debounceStatusQuery = defineQuery<DebounceStatus>('status');
-
 interface Carried {
   readonly seenKeys: readonly string[];
+  /** The first run's give-up point (its memo, which continue-as-new drops); absent in states carried before. */
+  readonly giveUpAfter?: Duration;
 }
 
 /**
@@ -52,29 +43,32 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
     return 'accepted';
   });
 
+  const giveUpAfter = carried ? carried.giveUpAfter : runGiveUpAfter();
+  const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions, giveUpAfter));
   const { editQuietMs } = await wordpress.readAutomationSettings();
   while (await condition(() => dirty, IDLE_MS)) {
     // Quiet period: every edit inside it starts the wait again.
     do dirty = false;
     while (await condition(() => dirty, editQuietMs));
-    const outcome = await summariseLatest(first);
+    const outcome = await summariseLatest(first, wordpress, giveUpAfter);
     status = { ...status, summaries: status.summaries + (outcome === 'summarized' ? 1 : 0), lastOutcome: outcome };
     unsettled = dirty;
     if (workflowInfo().continueAsNewSuggested && !dirty) {
-      return continueAsNew<typeof debouncePostUpdates>(first, { seenKeys: [...seen] });
+      return continueAsNew<typeof debouncePostUpdates>(first, { seenKeys: [...seen], giveUpAfter });
     }
   }
   return status;
 }
 
-async function summariseLatest(first: PostUpdated): Promise<DebounceStatus['lastOutcome']> {
+async function summariseLatest(
+  first: PostUpdated,
+  wordpress: Activities,
+  giveUpAfter: Duration | undefined,
+): Promise<DebounceStatus['lastOutcome']> {
   const post = await wordpress.fetchPost(first.post_id);
   if (post.status !== 'publish') return 'not_published';
   if (post.summaryHash === post.contentHash) return 'unchanged';
-  const outcome = await runSummaryChild(
-    contentRunId(first.site, post.id, post.contentHash),
-    childEvent(first, post.id, first.updated_at),
-  );
+  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), { postId: post.id, giveUpAfter, ...budgetOf(first.site) });
   if (outcome === 'failed') log.warn('the summary of the latest edit failed; its enrichPost run says why', { postId: post.id });
   return outcome;
 }

@@ -1,26 +1,10 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { LlmCall } from '../contract/llm-usage';
-import type { LeadSubmitted } from '../src/webhooks/events';
-import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
+import type { Activities } from '../contract/activities';
+import { llmActivityOptions, wordpressActivityOptions } from '../contract/activity-options';
+import type { LeadSubmitted } from '../contract/events';
+import { crmIdempotencyKey, type EnrichLeadResult } from '../contract/leads';
 import { withRunGiveUp } from './run-give-up';
-import { awaitTokenBudget, recordTokenSpend } from './token-budget';
-
-export interface EnrichLeadResult {
-  readonly outcome: 'delivered' | 'already_delivered';
-  readonly leadId: string;
-  readonly idempotencyKey: string;
-  readonly score: number;
-  readonly intent: string;
-  readonly stage: string;
-  /** The prompt version and tokens of the score; absent from runs recorded before they were kept. */
-  readonly llm?: LlmCall;
-}
-
-/** The CRM's Idempotency-Key: the event's key, so attempts, re-sent events and resets all name one record. */
-export function crmIdempotencyKey(eventKey: string): string {
-  return `crm:${eventKey}`;
-}
+import { awaitTokenBudget, recordTokenSpend, siteBudget } from './token-budget';
 
 /**
  * lead.submitted → normalise the fields, score the lead with the LLM, deliver it to the CRM once. The lead's
@@ -31,9 +15,10 @@ export async function enrichLead(event: LeadSubmitted): Promise<EnrichLeadResult
   const service = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
   const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
   const lead = await service.normalizeLead(event);
-  await awaitTokenBudget(event.site);
+  const budget = siteBudget(event.site);
+  await awaitTokenBudget(budget);
   const score = await llm.scoreLead(lead);
-  await recordTokenSpend(event.site, score.llm);
+  await recordTokenSpend(budget, score.llm);
   const { workflowId, runId } = workflowInfo();
   const idempotencyKey = crmIdempotencyKey(event.idempotency_key);
   const answer = await service.deliverLead({ idempotencyKey, lead, score, run: `${workflowId}/${runId}` });

@@ -1,35 +1,37 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { LlmCall } from '../contract/llm-usage';
-import type { PostPublished } from '../src/webhooks/events';
-import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
+import type { Activities } from '../contract/activities';
+import { llmActivityOptions, wordpressActivityOptions } from '../contract/activity-options';
+import type { PostPublished } from '../contract/events';
+import type { EnrichPostResult, SummariseInput } from '../contract/post-summary';
 import { withRunGiveUp } from './run-give-up';
-import { awaitTokenBudget, recordTokenSpend } from './token-budget';
-
-export type EnrichPostResult =
-  | {
-      readonly outcome: 'summarized';
-      readonly postId: number;
-      readonly summary: string;
-      readonly contentHash: string;
-      /** The prompt version and tokens of the summary; absent from runs recorded before they were kept. */
-      readonly llm?: LlmCall;
-    }
-  | { readonly outcome: 'unchanged' | 'not_published'; readonly postId: number; readonly contentHash: string };
+import { awaitTokenBudget, budgetOf, recordTokenSpend } from './token-budget';
 
 /**
- * post.published → fetch the post as it is now, summarise it, write the summary back once. The LLM is skipped
- * when the content is the one the stored summary was made from, so a re-sent or reset run costs nothing.
+ * Runs started before enrichPost took an input of its own were given a post.published event (the receiver's, or
+ * one a batch or an edit made up, with no title or author). Both shapes name the post, and which one a run has is
+ * fixed by its first history event, so it is decided here at the entry rather than with patched(): no command
+ * the workflow issues depends on the shape.
  */
-export async function enrichPost(event: PostPublished): Promise<EnrichPostResult> {
-  // Proxied here, not at module level: the give-up point is this run's, read from its start.
-  const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
-  const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
-  // Events from before the plugin sent rest_base are posts; their activity input stays exactly as it was.
-  const restBase = event.rest_base === undefined ? {} : { restBase: event.rest_base };
-  const post = await (event.rest_base === undefined
-    ? wordpress.fetchPost(event.post_id)
-    : wordpress.fetchPost(event.post_id, event.rest_base));
+function summariseInputOf(input: SummariseInput | PostPublished): SummariseInput {
+  if (!('event' in input)) return input;
+  return {
+    postId: input.post_id,
+    ...(input.rest_base === undefined ? {} : { restBase: input.rest_base }),
+    ...budgetOf(input.site),
+  };
+}
+
+/**
+ * Fetch the post as it is now, summarise it, write the summary back once. The LLM is skipped when the content is
+ * the one the stored summary was made from, so a re-sent or reset run costs nothing.
+ */
+export async function enrichPost(input: SummariseInput | PostPublished): Promise<EnrichPostResult> {
+  const { postId, restBase, giveUpAfter, tokenBudget } = summariseInputOf(input);
+  // Proxied here, not at module level: the give-up point is this run's, from its input or its start.
+  const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions, giveUpAfter));
+  const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions, giveUpAfter));
+  // Posts asked for without a rest_base keep the activity input they always had.
+  const post = await (restBase === undefined ? wordpress.fetchPost(postId) : wordpress.fetchPost(postId, restBase));
   if (post.status !== 'publish') {
     log.info('post is no longer published; nothing to summarise', { postId: post.id, status: post.status });
     return { outcome: 'not_published', postId: post.id, contentHash: post.contentHash };
@@ -37,16 +39,16 @@ export async function enrichPost(event: PostPublished): Promise<EnrichPostResult
   if (post.summaryHash === post.contentHash) {
     return { outcome: 'unchanged', postId: post.id, contentHash: post.contentHash };
   }
-  await awaitTokenBudget(event.site);
+  await awaitTokenBudget(tokenBudget);
   const { summary, llm: call } = await llm.summarizePost({ title: post.title, content: post.content });
-  await recordTokenSpend(event.site, call);
+  await recordTokenSpend(tokenBudget, call);
   const { workflowId, runId } = workflowInfo();
   await wordpress.writeSummary({
     postId: post.id,
     summary,
     contentHash: post.contentHash,
     run: `${workflowId}/${runId}`,
-    ...restBase,
+    ...(restBase === undefined ? {} : { restBase }),
   });
   return { outcome: 'summarized', postId: post.id, summary, contentHash: post.contentHash, ...(call ? { llm: call } : {}) };
 }

@@ -1,24 +1,12 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { ApplyVerdictResult, CommentForModeration, CommentStatus, StoredVerdict } from '../activities/comments';
-import type { LlmCall } from '../contract/llm-usage';
-import type { ModerationAction } from '../activities/moderation-policy';
-import type { CommentCreated } from '../src/webhooks/events';
-import { llmActivityOptions, wordpressActivityOptions } from './activity-options';
+import type { Activities } from '../contract/activities';
+import type { LlmCall } from '../contract/llm-call';
+import { llmActivityOptions, wordpressActivityOptions } from '../contract/activity-options';
+import type { CommentForModeration, CommentStatus, ModerateCommentResult, StoredVerdict } from '../contract/comment-moderation';
+import type { CommentCreated } from '../contract/events';
+import type { ModerationAction } from '../contract/moderation-policy';
 import { withRunGiveUp } from './run-give-up';
-import { awaitTokenBudget, recordTokenSpend } from './token-budget';
-
-export type ModerateCommentResult =
-  | { readonly outcome: 'gone'; readonly commentId: number }
-  | { readonly outcome: 'human_decided' | 'closed'; readonly commentId: number; readonly status: string }
-  | {
-      readonly outcome: Exclude<ApplyVerdictResult['outcome'], 'gone'>;
-      readonly commentId: number;
-      readonly status: string;
-      readonly verdict: StoredVerdict;
-      /** The prompt version and tokens of the verdict; absent when a stored verdict was reused, or in older runs. */
-      readonly llm?: LlmCall;
-    };
+import { awaitTokenBudget, recordTokenSpend, siteBudget } from './token-budget';
 
 /** The status an action asks for; `keep` restores what WordPress itself chose (null: leave it as it is). */
 function statusFor(action: ModerationAction, wordpressStatus: CommentCreated['status']): CommentStatus | null {
@@ -64,14 +52,15 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
 }
 
 /** The LLM's verdict on the comment, within the site's daily token budget when the run has one. */
-async function classify(site: string, llm: ReturnType<typeof proxyActivities<Activities>>, comment: CommentForModeration) {
-  await awaitTokenBudget(site);
+async function classify(site: string, llm: Activities, comment: CommentForModeration) {
+  const budget = siteBudget(site);
+  await awaitTokenBudget(budget);
   const verdict = await llm.classifyComment({
     author: comment.author,
     authorUrl: comment.authorUrl,
     content: comment.content,
     isReply: comment.parent > 0,
   });
-  await recordTokenSpend(site, verdict.llm);
+  await recordTokenSpend(budget, verdict.llm);
   return verdict;
 }

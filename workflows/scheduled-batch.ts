@@ -1,13 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild, workflowInfo, WorkflowIdReusePolicy } from '@temporalio/workflow';
-import type { BatchRequested } from '../src/webhooks/events';
+import type { ScheduledBatchInput } from '../contract/batch';
+import type { BatchRequested } from '../contract/events';
+import { batchWorkflowId } from '../contract/workflow-ids';
 import { batchEnrich } from './batch-enrich';
-import { batchWorkflowId } from './workflow-ids';
-
-export interface ScheduledBatchInput {
-  readonly site: string;
-  readonly limit: number;
-}
 
 /**
  * What a Temporal Schedule starts (`relay schedule create`). A schedule appends its fire time to the workflow ID,

@@ -1,22 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startTemporalCluster } from '../../src/cluster/cluster';
-import { SERVICES } from '../../src/cluster/server-config';
-import type { ServiceLayout } from '../../src/cluster/services';
+import { startTemporalCluster } from '../../tools/cluster/cluster';
+import { SERVICES } from '../../tools/cluster/server-config';
+import type { ServiceLayout } from '../../tools/cluster/services';
 import { dataConverterOf } from '../../src/codec/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
 import { freePort } from '../../test/support/ports';
-import { healthy, spawnService } from '../services';
+import { healthy } from '../../tools/spawn-entry-point';
+import { spawnService } from '../services';
 import { checkTemporalTarget } from './temporal-check';
 import type { Target } from './target';
 
 const TASK_QUEUE = 'wp-ai-relay';
 
 /**
- * The production shape: the cluster harness (src/cluster/: the real Temporal server 1.32 on PostgreSQL 15, its
- * defaults and src/cluster/tuning.ts), the receiver and the worker each in its own process as a deployment runs
+ * The production shape: the cluster harness (tools/cluster/: the real Temporal server 1.32 on PostgreSQL 15, its
+ * defaults and tools/cluster/tuning.ts), the receiver and the worker each in its own process as a deployment runs
  * them, payloads encrypted. As with `npm start`, no WordPress or LLM is configured: each run ends at its first
  * activity (MissingConfig), so the worker still takes every run from the queue and closes it.
  */
@@ -27,13 +28,15 @@ export async function startClusterTarget(options: {
   receiverEnv: Record<string, string>;
   workerEnv: Record<string, string>;
   services: ServiceLayout;
+  /** The project's compiled JavaScript (buildProject): the receiver and worker run as `npm run receiver` runs them. */
+  compiledDir: string;
 }): Promise<Target> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((error: unknown) => options.log(`stopping the cluster: ${String(error)}`));
   };
   try {
-    options.log('cluster: starting PostgreSQL and the Temporal server (src/cluster)');
+    options.log('cluster: starting PostgreSQL and the Temporal server (tools/cluster)');
     const cluster = await startTemporalCluster({
       dir: join(options.dir, 'cluster'),
       services: options.services,
@@ -56,6 +59,7 @@ export async function startClusterTarget(options: {
     options.log('cluster: starting the receiver and the worker');
     const receiver = await spawnService({
       entry: 'src/receiver.ts',
+      compiledDir: options.compiledDir,
       env: { ...relayEnv, ...options.receiverEnv, PORT: String(port), HOST: '127.0.0.1' },
       logFile: join(options.dir, 'receiver.log'),
       ready: healthy(url),
@@ -63,6 +67,7 @@ export async function startClusterTarget(options: {
     stops.push(() => receiver.stop());
     const worker = await spawnService({
       entry: 'src/worker.ts',
+      compiledDir: options.compiledDir,
       env: { ...relayEnv, ...options.workerEnv },
       logFile: join(options.dir, 'worker.log'),
       ready: (log) => log.includes('worker polling'),

@@ -13,7 +13,7 @@ import type { Target } from './target';
 const TASK_QUEUE = 'wp-ai-relay';
 
 /**
- * `npm start` as a user runs it: one process holding the receiver and the worker, the embedded dev server (its
+ * `npm start` as a user runs it: the receiver's process, the worker's (its child), the embedded dev server (its
  * SQLite file, the project's default pragmas) as its child, the Web UI on. No WordPress or LLM is configured, so
  * each run's first activity fails at once with MissingConfig: the worker still picks up and closes every run, the
  * counterpart of the seed's task whose AI step is `pass`.
@@ -23,12 +23,15 @@ export async function startDevTarget(options: {
   secret: string;
   env: Record<string, string>;
   log: (line: string) => void;
+  /** The project's compiled JavaScript (buildProject): `npm start` runs dist/src/main.js. */
+  compiledDir: string;
 }): Promise<Target> {
   const [port, temporalPort, uiPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const keyFile = join(options.dir, 'dev', 'payload-keys');
   options.log('dev: starting `npm start` (embedded dev server, worker, receiver)');
   const relay = await spawnService({
     entry: 'src/main.ts',
+    compiledDir: options.compiledDir,
     env: {
       WP_RELAY_SECRET: options.secret,
       PORT: String(port),
@@ -55,7 +58,7 @@ export async function startDevTarget(options: {
     name: 'dev',
     url: `http://127.0.0.1:${port}`,
     signer: 'relay',
-    pids: { relay: relay.pid, temporal: devServerPid(relay.pid) },
+    pids: { relay: relay.pid, worker: descendant(relay.pid, 'worker.js'), temporal: descendant(relay.pid, 'start-dev') },
     memoryOf: ['relay'],
     check: (sent, accepted) => checkTemporalTarget('dev', client, TASK_QUEUE, sent, accepted),
     stop: async () => {
@@ -65,11 +68,11 @@ export async function startDevTarget(options: {
   };
 }
 
-/** The embedded `temporal server start-dev` among the relay's descendants, so its CPU is counted apart. */
-function devServerPid(relayPid: number): number | undefined {
+/** The embedded `temporal server start-dev` or the worker process among the relay's descendants, so its CPU is counted apart. */
+function descendant(relayPid: number, inCommandLine: string): number | undefined {
   return processTree(relayPid).find((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev');
+      return pid !== relayPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(inCommandLine);
     } catch {
       return false;
     }

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { freePort } from '../../test/support/ports';
 import { compareKeys } from '../key-check';
 import { requestFactory } from '../requests';
-import { startPostgres } from '../../src/cluster/postgres';
+import { startPostgres } from '../../tools/cluster/postgres';
 import { spawnService } from '../services';
 import type { Target, TargetCheck } from './target';
 

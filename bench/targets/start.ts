@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions } from '../options';
+import { buildProject } from '../services';
 import { BENCH_SECRET } from '../stack';
 import { startClusterTarget } from './cluster';
 import { startDevTarget } from './dev';
@@ -19,6 +20,7 @@ export async function startTargets(options: BenchOptions, dir: string, log: (lin
   const skipped: StartedTargets['skipped'] = [];
   // PostgreSQL, run as the `postgres` user when the bench runs as root, must be able to pass through the temp dir.
   chmodSync(dir, 0o711);
+  const compiledDir = options.targets.some((name) => name !== 'seed') ? await buildProject(log) : '';
   for (const name of options.targets) {
     const common = { dir: join(dir, name), secret: BENCH_SECRET, log };
     mkdirSync(common.dir, { recursive: true });
@@ -28,9 +30,9 @@ export async function startTargets(options: BenchOptions, dir: string, log: (lin
         log(`seed: smoke check answered ${seed.smoke.status} ${seed.smoke.body}, its task ran ${seed.smoke.task_ran_ms} ms later`);
         targets.push(seed);
       } else if (name === 'dev') {
-        targets.push(await startDevTarget({ ...common, env: { ...options.receiverEnv, ...options.workerEnv } }));
+        targets.push(await startDevTarget({ ...common, compiledDir, env: { ...options.receiverEnv, ...options.workerEnv } }));
       } else {
-        targets.push(await startClusterTarget({ ...common, receiverEnv: options.receiverEnv, workerEnv: options.workerEnv, services: options.clusterServices }));
+        targets.push(await startClusterTarget({ ...common, receiverEnv: options.receiverEnv, workerEnv: options.workerEnv, services: options.clusterServices, compiledDir }));
       }
     } catch (error) {
       const reason = (error as Error).message.split('\n').slice(0, 3).join(' ');

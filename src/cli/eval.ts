@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createActivities, createOpenAI } from '../../activities';
 import { COMMENT_PROMPT } from '../../activities/classify-comment';
-import { promptId } from '../../contract/llm-usage';
+import { promptId } from '../../activities/llm-call';
 import { LEAD_PROMPT } from '../../activities/score-lead';
 import { SUMMARY_PROMPT } from '../../activities/summarize';
 import { MissingConfigError } from '../../activities/failures';
 import { loadConfig } from '../config';
+import { activitySettings } from '../temporal/worker';
 import { formatReport } from '../eval/format-report';
 import { commentsReport, leadsReport, postsReport, type EvalReport, type MeasuredSpamPolicy } from '../eval/report';
 import { evalComments, evalLeads, evalPosts, type ItemResult } from '../eval/run-eval';
@@ -68,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
 
-  const activities = createActivities({ config });
+  const activities = createActivities({ settings: activitySettings(config) });
   const progress = (set: string, done: number, total: number) => {
     if (done % 10 === 0 || done === total) process.stderr.write(`${set} ${done}/${total}\n`);
   };

@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../temporal/search-attributes';
+import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../../contract/search-attributes';
 
 export interface FailedFilter {
   /** How far back, as `24h`, `7d`, `90m`. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
+import { cliName, loadConfig } from '../config';
 import { connectClient, TARGET_OPTIONS } from './context';
 import { UsageError } from './errors';
 import { failedQuery, listFailedRuns, type FailedRun } from './failed-runs';
@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       console.log(`query: ${query}`);
       console.log(runs.length === 0 ? 'no failed runs' : runs.map(formatRun).join('\n'));
-      if (runs.length > 0) console.log(`\nreset one with: wp-ai-relay reset <workflowId>`);
+      if (runs.length > 0) console.log(`\nreset one with: ${cliName()} reset <workflowId>`);
     }
     return 0;
   } finally {

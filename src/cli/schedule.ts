@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfig, type Config } from '../config';
-import { batchRequestedSchema } from '../webhooks/events';
+import { batchRequestedSchema } from '../../contract/events';
 import type { scheduledBatch } from '../../workflows';
-import { WpEventKey, WpSiteKey } from '../temporal/search-attributes';
+import { WpEventKey, WpSiteKey } from '../../contract/search-attributes';
 import { connectClient, TARGET_OPTIONS } from './context';
 import { CliError, UsageError } from './errors';
 

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
-import { isEventName, eventSchemas } from '../webhooks/events';
+import { isEventName, eventSchemas } from '../../contract/events';
 import { sampleEvent } from '../webhooks/sample-events';
-import { signedHeaders } from '../webhooks/sign';
+import { signedHeaders } from '../../contract/sign';
 import { loadConfig } from '../config';
 import { CliError, UsageError } from './errors';
 
 export const usage =
-  'wp-ai-relay send <event> [field=value ...] [--url http://host:port] [--scheme wp|standard] [--key-id ID]';
+  'wp-ai-relay send <event> [field=value ...] [--key KEY] [--url http://host:port] [--scheme wp|standard] [--key-id ID]\n' +
+  '  --key KEY   the idempotency key (a fresh one per call by default); send the same key twice to see a duplicate';
 
 /**
  * Builds a well-formed event, overrides fields from `field=value` (values are read as JSON when they parse, so
@@ -21,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
       url: { type: 'string' },
       scheme: { type: 'string', default: 'wp' },
       'key-id': { type: 'string' },
+      key: { type: 'string' },
     },
   });
   const [name, ...fields] = positionals;
@@ -31,7 +33,11 @@ export async function run(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   const secret = pickSecret(config.webhook.secrets, values['key-id']);
-  const event = sampleEvent(name, Object.fromEntries(fields.map(parseField)));
+  if (values.key !== undefined && values.key.trim() === '') throw new UsageError('--key needs a value', usage);
+  const event = sampleEvent(name, {
+    ...Object.fromEntries(fields.map(parseField)),
+    ...(values.key === undefined ? {} : { idempotency_key: values.key }),
+  });
   const body = JSON.stringify(event);
   const headers = signedHeaders({
     secret: secret.key,

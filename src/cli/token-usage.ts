@@ -1,8 +1,8 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { z } from 'zod';
-import type { LlmCall } from '../../contract/llm-usage';
-import { WpSiteKey } from '../temporal/search-attributes';
+import type { LlmCall } from '../../contract/llm-call';
+import { WpSiteKey } from '../../contract/search-attributes';
 import { queryString } from './failed-runs';
 
 /** USD per million tokens, by model, as the provider bills them; a model without a price costs nothing here. */

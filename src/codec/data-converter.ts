@@ -1,5 +1,5 @@
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
-import { ConfigError, type Config } from '../config';
+import { ConfigError, PAYLOAD_KEYS_REQUIRED, type Config } from '../config';
 import { readOrCreateKeyFile } from './keys';
 import { AesGcmPayloadCodec } from './payload-codec';
 
@@ -19,10 +19,7 @@ export function resolvePayloadCodec(config: Config): ResolvedCodec {
   const { keys, keyFile } = config.payloadEncryption;
   if (keys) return { codec: new AesGcmPayloadCodec(keys) };
   if (keyFile === undefined) {
-    throw new ConfigError([
-      'PAYLOAD_ENCRYPTION_KEYS: required when TEMPORAL_ADDRESS is set, so payloads are encrypted in Temporal ' +
-        '(e.g. PAYLOAD_ENCRYPTION_KEYS="k1:$(openssl rand -base64 32)"; the same value for receiver, worker and CLI)',
-    ]);
+    throw new ConfigError([PAYLOAD_KEYS_REQUIRED]);
   }
   try {
     const { keys: fileKeys, created } = readOrCreateKeyFile(keyFile);

@@ -1,4 +1,4 @@
-import { COMMENT_LABELS } from '../../activities/moderation-policy';
+import { COMMENT_LABELS } from '../../contract/moderation-policy';
 import { classify, mean, percentile, type Classification } from './metrics';
 import type { CommentResult, ItemResult, LeadResult, PostResult } from './run-eval';
 import { LEAD_INTENTS, type LeadIntent } from './sets';

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { performance } from 'node:perf_hooks';
-import type { Activities } from '../../activities';
-import type { LlmCall } from '../../contract/llm-usage';
-import { leadSubmittedSchema } from '../webhooks/events';
+import type { Activities } from '../../contract/activities';
+import type { LlmCall } from '../../activities/llm-call';
+import { leadSubmittedSchema } from '../../contract/events';
 import { sampleEvent } from '../webhooks/sample-events';
 import type { CommentItem, LeadItem, PostItem } from './sets';
 import { checkSummary, type SummaryChecks } from './summary-checks';
@@ -97,7 +97,7 @@ export async function evalLeads(activities: EvalActivities, items: readonly Lead
     const base = { id: item.id, lang: item.lang, expected: item.intent, latencyMs: run.latencyMs };
     results.push(
       'value' in run
-        ? { ...base, outcome: 'valid', predicted: run.value.intent, score: run.value.score, llm: run.value.llm }
+        ? { ...base, outcome: 'valid', predicted: run.value.intent, score: run.value.score, llm: run.value.llm ?? null }
         : { ...base, ...run.failure, predicted: null, llm: null },
     );
     onItem?.('leads', results.length, items.length);
@@ -112,7 +112,7 @@ export async function evalPosts(activities: EvalActivities, items: readonly Post
     const base = { id: item.id, lang: item.lang, latencyMs: run.latencyMs };
     results.push(
       'value' in run
-        ? { ...base, outcome: 'valid', summary: run.value.summary, checks: checkSummary(run.value.summary, item), llm: run.value.llm }
+        ? { ...base, outcome: 'valid', summary: run.value.summary, checks: checkSummary(run.value.summary, item), llm: run.value.llm ?? null }
         : { ...base, ...run.failure, llm: null },
     );
     onItem?.('posts', results.length, items.length);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { leadScoreSchema } from '../../activities/score-lead';
-import { COMMENT_LABELS } from '../../activities/moderation-policy';
+import { leadScoreSchema } from '../../contract/leads';
+import { COMMENT_LABELS } from '../../contract/moderation-policy';
 
 /** ISO 639-1 code of the item's language, as the summary check's detector names it. */
 const language = z.string().regex(/^[a-z]{2}$/, 'an ISO 639-1 code such as en or de');

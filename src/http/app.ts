@@ -5,10 +5,11 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Readiness } from '../temporal/readiness';
 import type { StartEvent } from '../temporal/start-event';
-import { codecRoutes } from './codec-route';
+import { codecRouter } from './codec-route';
 import { errorMiddleware } from './error-middleware';
 import type { ReceiverMetrics } from './metrics';
 import { requestLog } from './request-log';
+import type { RelayState } from './state';
 import { webhookRoute } from './webhook-route';
 
 export interface AppDeps {
@@ -23,10 +24,10 @@ export interface AppDeps {
 }
 
 /** The receiver as a Koa app, without listen(), so tests can drive app.callback() or a real port alike. */
-export function createApp(deps: AppDeps): Koa {
-  const app = new Koa();
+export function createApp(deps: AppDeps): Koa<RelayState> {
+  const app = new Koa<RelayState>();
   app.proxy = false;
-  const router = new Router();
+  const router = new Router<RelayState>();
   let reportedMisconfigured = false;
 
   router.post('/webhooks/wp', webhookRoute(deps.webhook, deps.startEvent));
@@ -52,10 +53,10 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(requestLog(deps.logger, deps.metrics));
   app.use(errorMiddleware());
-  if (deps.codec) app.use(codecRoutes(deps.codec.codec, deps.codec.options, deps.webhook.bodyTimeoutMs));
+  if (deps.codec) app.use(codecRouter(deps.codec.codec, deps.codec.options, deps.webhook.bodyTimeoutMs).routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
-  app.on('error', (error: unknown, ctx?: Koa.Context) => {
+  app.on('error', (error: unknown, ctx?: Koa.ParameterizedContext<RelayState>) => {
     deps.logger.error({ err: error, requestId: ctx?.state.requestId }, 'unhandled error');
   });
   return app;

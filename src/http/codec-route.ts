@@ -1,11 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import type Koa from 'koa';
+import Router from '@koa/router';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { WebhookError } from '../webhooks/errors';
+import { HttpError } from '../http-error';
 import { readBody } from './read-body';
+import type { RelayMiddleware, RelayState } from './state';
 
 /** Temporal's codec-server protocol: payloads as JSON, their metadata values and data in base64. */
 const jsonPayloadsSchema = z.object({
@@ -55,49 +56,64 @@ function tokenMatches(header: string, token: string): boolean {
  * operator on the relay's own machine, as with `npm start`). A browser's Origin must be one of CODEC_CORS_ORIGINS
  * either way, so another web page open in the operator's browser cannot use it.
  */
-export function codecRoutes(codec: PayloadCodec, options: Config['codec'], bodyTimeoutMs: number): Koa.Middleware {
+export function codecRouter(codec: PayloadCodec, options: Config['codec'], bodyTimeoutMs: number): Router<RelayState> {
   const origins = new Set(options.corsOrigins);
-  return async (ctx, next) => {
-    const match = /^\/codec\/(encode|decode)$/.exec(ctx.path);
-    if (!match) return next();
+
+  const allowOrigin: RelayMiddleware = async (ctx, next) => {
     const origin = ctx.get('origin');
     if (origin !== '') {
-      if (!origins.has(origin)) throw new WebhookError(401, 'codec_origin_refused', 'this origin may not use the codec server; add it to CODEC_CORS_ORIGINS');
+      if (!origins.has(origin)) throw new HttpError(401, 'codec_origin_refused', 'this origin may not use the codec server; add it to CODEC_CORS_ORIGINS');
       ctx.set('Access-Control-Allow-Origin', origin);
       ctx.set('Access-Control-Allow-Credentials', 'true');
       ctx.vary('Origin');
     }
-    if (ctx.method === 'OPTIONS') {
-      // The preflight carries no credentials; the request that follows is checked.
-      ctx.set('Access-Control-Allow-Methods', 'POST, OPTIONS');
-      ctx.set('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
-      ctx.set('Access-Control-Max-Age', '600');
-      ctx.status = 204;
-      return;
-    }
-    if (ctx.method !== 'POST') return next();
+    await next();
+  };
+
+  // The preflight carries no credentials; the request that follows is checked.
+  const preflight: RelayMiddleware = (ctx) => {
+    ctx.set('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    ctx.set('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
+    ctx.set('Access-Control-Max-Age', '600');
+    ctx.status = 204;
+  };
+
+  const authorise: RelayMiddleware = async (ctx, next) => {
     if (options.authToken !== undefined) {
       if (!tokenMatches(ctx.get('authorization'), options.authToken)) {
-        throw new WebhookError(401, 'codec_unauthorized', 'send Authorization: Bearer <CODEC_AUTH_TOKEN>');
+        throw new HttpError(401, 'codec_unauthorized', 'send Authorization: Bearer <CODEC_AUTH_TOKEN>');
       }
     } else if (!isLoopback(ctx.req.socket.remoteAddress)) {
-      throw new WebhookError(401, 'codec_unauthorized', 'without CODEC_AUTH_TOKEN the codec server answers only its own machine');
+      throw new HttpError(401, 'codec_unauthorized', 'without CODEC_AUTH_TOKEN the codec server answers only its own machine');
     }
-    let parsed;
-    try {
-      parsed = jsonPayloadsSchema.safeParse(JSON.parse((await readBody(ctx.req, MAX_CODEC_BODY_BYTES, bodyTimeoutMs)).toString('utf8')));
-    } catch (error) {
-      if (error instanceof WebhookError) throw error;
-      throw new WebhookError(400, 'invalid_json', 'the body is not JSON');
-    }
-    if (!parsed.success) throw new WebhookError(400, 'invalid_payload', 'expected {"payloads":[{"metadata":{...},"data":"<base64>"}]}');
-    const payloads = parsed.data.payloads.map(fromJson);
-    let result: Payload[];
-    try {
-      result = match[1] === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
-    } catch (error) {
-      throw new WebhookError(400, 'codec_failed', (error as Error).message);
-    }
-    ctx.body = { payloads: result.map(toJson) };
+    await next();
   };
+
+  const translate =
+    (direction: 'encode' | 'decode'): RelayMiddleware =>
+    async (ctx) => {
+      let parsed;
+      try {
+        parsed = jsonPayloadsSchema.safeParse(JSON.parse((await readBody(ctx.req, MAX_CODEC_BODY_BYTES, bodyTimeoutMs)).toString('utf8')));
+      } catch (error) {
+        if (error instanceof HttpError) throw error;
+        throw new HttpError(400, 'invalid_json', 'the body is not JSON');
+      }
+      if (!parsed.success) throw new HttpError(400, 'invalid_payload', 'expected {"payloads":[{"metadata":{...},"data":"<base64>"}]}');
+      const payloads = parsed.data.payloads.map(fromJson);
+      let result: Payload[];
+      try {
+        result = direction === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
+      } catch (error) {
+        throw new HttpError(400, 'codec_failed', (error as Error).message);
+      }
+      ctx.body = { payloads: result.map(toJson) };
+    };
+
+  const router = new Router<RelayState>({ prefix: '/codec' });
+  for (const direction of ['encode', 'decode'] as const) {
+    router.options(`/${direction}`, allowOrigin, preflight);
+    router.post(`/${direction}`, allowOrigin, authorise, translate(direction));
+  }
+  return router;
 }

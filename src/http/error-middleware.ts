@@ -1,16 +1,16 @@
-import type Koa from 'koa';
-import { WebhookError } from '../webhooks/errors';
+import { HttpError } from '../http-error';
+import type { RelayMiddleware } from './state';
 
 /**
- * Sits first and decides what the client sees: a WebhookError becomes its status and reason, anything else a
+ * Sits first and decides what the client sees: a HttpError becomes its status and reason, anything else a
  * bare 500 (its details go to the log through app.on('error'), never to the client).
  */
-export function errorMiddleware(): Koa.Middleware {
+export function errorMiddleware(): RelayMiddleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (error) {
-      if (error instanceof WebhookError) {
+      if (error instanceof HttpError) {
         ctx.status = error.status;
         ctx.body = { status: 'rejected', error: error.code, reason: error.reason };
         if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));

@@ -12,7 +12,7 @@ export function createReceiverMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'wp_ai_relay_receiver_' });
   const webhooks = new Counter({
     name: 'wp_ai_relay_webhooks_total',
-    help: 'Webhook requests by outcome, reason (the WebhookError code, or the outcome itself) and HTTP status.',
+    help: 'Webhook requests by outcome, reason (the HttpError code, or the outcome itself) and HTTP status.',
     labelNames: ['outcome', 'reason', 'status'] as const,
     registers: [registry],
   });
@@ -30,6 +30,12 @@ export function createReceiverMetrics() {
       name: 'wp_ai_relay_webhook_duration_seconds',
       help: 'Time from request to response for POST /webhooks/wp.',
       labelNames: ['outcome'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    startLatency: new Histogram({
+      name: 'wp_ai_relay_workflow_start_duration_seconds',
+      help: "Time the receiver waited on Temporal for one workflow start (StartWorkflowExecution, the client's encoding and retries included), whatever its outcome; the rest of wp_ai_relay_webhook_duration_seconds is the receiver's own.",
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),

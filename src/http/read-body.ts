@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
-import { WebhookError } from '../webhooks/errors';
+import { HttpError } from '../http-error';
 
 /**
  * Reads the raw body, refusing it as soon as it passes `limit` bytes (up front from Content-Length, or while
@@ -11,7 +11,7 @@ export async function readBody(req: IncomingMessage, limit: number, timeoutMs: n
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new WebhookError(408, 'body_timeout', `the body was not received within ${timeoutMs} ms`)),
+      () => reject(new HttpError(408, 'body_timeout', `the body was not received within ${timeoutMs} ms`)),
       timeoutMs,
     );
   });
@@ -21,12 +21,12 @@ export async function readBody(req: IncomingMessage, limit: number, timeoutMs: n
   try {
     return await Promise.race([reading, deadline]);
   } catch (error) {
-    if (error instanceof WebhookError) throw error;
+    if (error instanceof HttpError) throw error;
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') {
-      throw new WebhookError(413, 'body_too_large', `body exceeds ${limit} bytes`);
+      throw new HttpError(413, 'body_too_large', `body exceeds ${limit} bytes`);
     }
-    throw new WebhookError(400, 'unreadable_body', 'the request body could not be read', undefined, { cause: error });
+    throw new HttpError(400, 'unreadable_body', 'the request body could not be read', undefined, { cause: error });
   } finally {
     clearTimeout(timer);
   }

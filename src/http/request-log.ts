@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type Koa from 'koa';
 import type { Logger } from '../logger';
 import { webhookOutcome, type ReceiverMetrics } from './metrics';
-import { WebhookError } from '../webhooks/errors';
+import type { RelayMiddleware } from './state';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -10,7 +9,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Outermost middleware: gives each request an id (the caller's X-Request-Id when well-formed), then logs one
  * line and records metrics for each webhook. The line carries the key and event, never headers or the body.
  */
-export function requestLog(logger: Logger, metrics: ReceiverMetrics): Koa.Middleware {
+export function requestLog(logger: Logger, metrics: ReceiverMetrics): RelayMiddleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const offered = ctx.get('x-request-id');
@@ -27,9 +26,9 @@ export function requestLog(logger: Logger, metrics: ReceiverMetrics): Koa.Middle
     }
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rejection: unknown = ctx.state.rejection;
+    const { rejection } = ctx.state;
     const outcome = webhookOutcome(ctx.status, ctx.state.outcome);
-    const reason = rejection instanceof WebhookError ? rejection.code : outcome;
+    const reason = rejection ? rejection.code : outcome;
     metrics.webhooks.inc({ outcome, reason, status: String(ctx.status) });
     metrics.latency.observe({ outcome }, seconds);
 
@@ -38,14 +37,14 @@ export function requestLog(logger: Logger, metrics: ReceiverMetrics): Koa.Middle
       status: ctx.status,
       outcome,
       reason,
-      idempotencyKey: ctx.state.idempotencyKey as string | undefined,
-      event: ctx.state.event as string | undefined,
+      idempotencyKey: ctx.state.idempotencyKey,
+      event: ctx.state.event,
       ms: Math.round(seconds * 1e4) / 10,
     };
-    if (rejection instanceof WebhookError && rejection.code === 'relay_misconfigured') {
+    if (rejection?.code === 'relay_misconfigured') {
       metrics.misconfigured.set(1);
       logger.error({ ...fields, fix: describeCause(rejection.cause) }, 'relay misconfigured: webhook not recorded');
-    } else if (rejection instanceof WebhookError && rejection.status >= 500) {
+    } else if (rejection && rejection.status >= 500) {
       logger.warn({ ...fields, cause: describeCause(rejection.cause) }, 'webhook not recorded');
     } else if (rejection) {
       logger.info(fields, 'webhook rejected');

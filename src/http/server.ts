@@ -29,14 +29,22 @@ export async function startReceiver(options: {
   const { config, client, logger } = options;
   requireWebhookSecrets(config);
   const metrics = createReceiverMetrics();
+  const startEvent = createStartEvent(client, {
+    taskQueue: config.temporal.taskQueue,
+    timeoutMs: config.temporal.startTimeoutMs,
+    giveUpAfter: config.retry.giveUpAfter,
+    tokenBudgetPerDay: config.tokenBudgetPerDay,
+  });
   const app = createApp({
     webhook: config.webhook,
-    startEvent: createStartEvent(client, {
-      taskQueue: config.temporal.taskQueue,
-      timeoutMs: config.temporal.startTimeoutMs,
-      giveUpAfter: config.retry.giveUpAfter,
-      tokenBudgetPerDay: config.tokenBudgetPerDay,
-    }),
+    startEvent: async (event) => {
+      const end = metrics.startLatency.startTimer();
+      try {
+        return await startEvent(event);
+      } finally {
+        end();
+      }
+    },
     checkReady: () => checkReadiness(client, config.temporal.namespace),
     logger,
     metrics,

@@ -1,10 +1,12 @@
-import type Koa from 'koa';
 import type { Config } from '../config';
 import type { StartEvent } from '../temporal/start-event';
-import { WebhookError } from '../webhooks/errors';
+import { StartFailure } from '../temporal/start-failure';
+import { HttpError } from '../http-error';
 import { parseEvent } from '../webhooks/parse-event';
 import { verifyWebhook } from '../webhooks/verify';
 import { readBody } from './read-body';
+import { startFailureAnswer } from './start-failure-answer';
+import type { RelayMiddleware } from './state';
 
 /** Seconds a sender should wait when the receiver sheds load. */
 const BACKPRESSURE_RETRY_AFTER_SECONDS = 1;
@@ -14,11 +16,12 @@ const BACKPRESSURE_RETRY_AFTER_SECONDS = 1;
  * then backpressure, then start the workflow. 202 is sent only once Temporal has recorded the start. The in-flight
  * slot is taken only by an authenticated, valid event: slow or forged uploads must not make real senders get 429.
  */
-export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent): Koa.Middleware {
+export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent): RelayMiddleware {
   let inFlight = 0;
   return async (ctx) => {
+    const received = performance.now();
     if (!ctx.is('application/json')) {
-      throw new WebhookError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+      throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
     }
     const body = await readBody(ctx.req, webhook.maxBodyBytes, webhook.bodyTimeoutMs);
     const verified = verifyWebhook(ctx.req.headers, body, webhook);
@@ -26,7 +29,7 @@ export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent)
     const event = parseEvent(body, verified);
     ctx.state.event = event.event;
     if (inFlight >= webhook.maxInFlightStarts) {
-      throw new WebhookError(
+      throw new HttpError(
         429,
         'backpressure',
         `more than ${webhook.maxInFlightStarts} workflow starts in progress; retry later`,
@@ -35,10 +38,17 @@ export function webhookRoute(webhook: Config['webhook'], startEvent: StartEvent)
     }
     inFlight += 1;
     try {
+      const starting = performance.now();
       const result = await startEvent(event);
+      const done = performance.now();
+      // What the accept latency is made of: the receiver's own work, and the start call (Temporal's
+      // StartWorkflowExecution with the client around it), for whoever looks at a slow 202.
+      ctx.set('Server-Timing', `receiver;dur=${(starting - received).toFixed(2)}, temporal;desc="workflow start";dur=${(done - starting).toFixed(2)}`);
       ctx.state.outcome = result.status;
       ctx.status = 202;
       ctx.body = result;
+    } catch (error) {
+      throw error instanceof StartFailure ? startFailureAnswer(error) : error;
     } finally {
       inFlight -= 1;
     }

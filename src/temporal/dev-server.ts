@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
 import { resolveTemporalCli, TemporalCliMissingError } from './temporal-cli';
 
 export interface DevServerOptions {
@@ -27,6 +27,8 @@ export interface DevServerOptions {
   /** Retention is the idempotency window: a key is refused for this long after its run closed. */
   readonly retentionDays: number;
   readonly readyTimeoutMs?: number;
+  /** Aborting it (Ctrl-C during start-up) stops the server and rejects. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface DevServer {
@@ -97,9 +99,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = `${ip}:${options.port}`;
   const stop = () => stopProcess(child);
   try {
+    const aborted = new Promise<never>((_, reject) => {
+      if (options.signal?.aborted) reject(options.signal.reason);
+      options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
+    });
     await Promise.race([
       waitUntilReady(address, options),
       exited.then((error) => Promise.reject(error)),
+      aborted,
     ]);
   } catch (error) {
     await stop();

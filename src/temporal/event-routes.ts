@@ -1,82 +1,102 @@
-import type { Client } from '@temporalio/client';
-import type { SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { batchWorkflowId } from '../../workflows/workflow-ids';
-import { startBatch, startOrFeedEditDebounce } from './batch-routes';
-import type { EventName, WpEvent } from '../webhooks/events';
-import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from './search-attributes';
-import type { StartResult } from './start-event';
+import type { SearchAttributePair } from '@temporalio/common';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/client';
+import type { EventName, WpEvent } from '../../contract/events';
+import { postUpdatedUpdate, type EditAnswer } from '../../contract/post-updates';
+import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../../contract/search-attributes';
+import { batchWorkflowId, postUpdatesWorkflowId } from '../../contract/workflow-ids';
+import type * as workflows from '../../workflows';
 
-/** What every start shares: the task queue and the policies that make the workflow ID an idempotency key. */
-export interface StartCommon {
-  readonly taskQueue: string;
-  readonly workflowIdConflictPolicy: WorkflowIdConflictPolicy;
-  readonly workflowIdReusePolicy: WorkflowIdReusePolicy;
-  /** What the run should know from the relay's configuration (the give-up point); shown in the Web UI. */
-  readonly memo: Record<string, unknown>;
-}
+type Workflows = typeof workflows;
+type WorkflowName = keyof Workflows;
 
 /**
- * How one event becomes a workflow. The ID is what makes a re-sent event a duplicate; the search attributes are
- * what the Web UI and `relay failed` filter on (never personal data: they are stored in plaintext).
+ * How one event becomes a workflow, as data. `workflowType` is the name of a function workflows/ exports (a
+ * type-only import: the receiver never loads workflow code), and `args` must match that function's parameters,
+ * so changing a workflow's input fails typecheck here. The ID is what makes a re-sent event a duplicate; the
+ * search attributes are what the Web UI and `relay failed` filter on (never personal data: stored in plaintext).
  */
-export interface EventRoute<E extends WpEvent> {
-  readonly workflowType: string;
+export interface EventRoute<E extends WpEvent, N extends WorkflowName = WorkflowName> {
+  readonly workflowType: N;
+  readonly args: (event: E) => Parameters<Workflows[N]>;
   readonly workflowId: (event: E) => string;
   readonly searchAttributes: (event: E) => SearchAttributePair[];
+  /** Whether a closed run's ID may be started again (REJECT_DUPLICATE keeps the ID an idempotency key for good). */
+  readonly workflowIdReusePolicy: WorkflowIdReusePolicy;
   /**
-   * Routes that are not a plain start (signal- or update-with-start) say how, and answer `duplicate` themselves
-   * where that is not a WorkflowExecutionAlreadyStartedError; the default is client.workflow.start.
+   * `start`: a second start of a running or (per the reuse policy) closed ID is refused and answered `duplicate`.
+   * `update`: update-with-start, which starts the run if none is open and hands it the event; the update answers
+   * `duplicate` itself for a key the run has seen.
    */
-  readonly start?: (client: Client, event: E, common: StartCommon & { readonly workflowId: string }) => Promise<StartResult>;
+  readonly via: { readonly kind: 'start' } | { readonly kind: 'update'; readonly update: UpdateDefinition<EditAnswer, [E]> };
 }
 
+/** A row for event E, whichever workflow it starts (the row's workflowType picks which args are checked). */
+export type RouteOf<E extends WpEvent> = { [N in WorkflowName]: EventRoute<E, N> }[WorkflowName];
+
 /** Every event has a row: an event without a workflow would be accepted and then lost. */
-type Routes = { readonly [K in EventName]: EventRoute<Extract<WpEvent, { event: K }>> };
+type Routes = { readonly [K in EventName]: RouteOf<Extract<WpEvent, { event: K }>> };
 
 const eventAndSite = (event: WpEvent): SearchAttributePair[] => [
   { key: WpEventKey, value: event.event },
   { key: WpSiteKey, value: event.site },
 ];
+const eventSiteAndPost = (event: WpEvent & { post_id: number }): SearchAttributePair[] => [
+  ...eventAndSite(event),
+  { key: WpPostIdKey, value: event.post_id },
+];
 
-/** The one table: event → workflow type, workflow ID, search attributes. */
+const START = { kind: 'start' } as const;
+
+/** The one table: event → workflow, its input, ID, search attributes and policies. */
 export const EVENT_ROUTES: Routes = {
   'post.published': {
     workflowType: 'enrichPost',
+    args: (event) => [event.rest_base === undefined ? { postId: event.post_id } : { postId: event.post_id, restBase: event.rest_base }],
     workflowId: (event) => event.idempotency_key,
-    searchAttributes: (event) => [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }],
+    searchAttributes: eventSiteAndPost,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    via: START,
   },
   'comment.created': {
     workflowType: 'moderateComment',
+    args: (event) => [event],
     workflowId: (event) => event.idempotency_key,
-    searchAttributes: (event) => [
-      ...eventAndSite(event),
-      { key: WpPostIdKey, value: event.post_id },
-      { key: WpCommentIdKey, value: event.comment_id },
-    ],
+    searchAttributes: (event) => [...eventSiteAndPost(event), { key: WpCommentIdKey, value: event.comment_id }],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    via: START,
   },
   // A lead is personal data: event and site only; its fields travel encrypted in the workflow's input.
   'lead.submitted': {
     workflowType: 'enrichLead',
+    args: (event) => [event],
     workflowId: (event) => event.idempotency_key,
     searchAttributes: eventAndSite,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    via: START,
   },
-  // One batch per site at a time: a second request while it runs is answered `duplicate` (see docs/batches.md).
+  // One batch per site at a time: while it runs a second request (a doubled WP-Cron run, a schedule beside the
+  // button) is answered `duplicate`; once it has closed a new request starts a new batch, which finds only what
+  // changed since (see docs/batches.md).
   'batch.requested': {
     workflowType: 'batchEnrich',
+    args: (event) => [event],
     workflowId: (event) => batchWorkflowId(event.site),
     searchAttributes: eventAndSite,
-    start: (client, event, common) => startBatch(client, event, { ...common, searchAttributes: eventAndSite(event) }),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    via: START,
   },
-  // One long-lived run per post, fed by update-with-start; the update answers a re-sent key `duplicate`.
+  // One long-lived run per post, fed by update-with-start; the run remembers the keys it has seen.
   'post.updated': {
     workflowType: 'debouncePostUpdates',
-    workflowId: (event) => `post-updates:${event.post_id}@${event.site}`,
-    searchAttributes: (event) => [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }],
-    start: (client, event, common) =>
-      startOrFeedEditDebounce(client, event, { ...common, searchAttributes: [...eventAndSite(event), { key: WpPostIdKey, value: event.post_id }] }),
+    args: (event) => [event],
+    workflowId: (event) => postUpdatesWorkflowId(event.site, event.post_id),
+    searchAttributes: eventSiteAndPost,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    via: { kind: 'update', update: postUpdatedUpdate },
   },
 };
 
-export function routeOf<E extends WpEvent>(event: E): EventRoute<E> {
-  return EVENT_ROUTES[event.event] as EventRoute<E>;
+export function routeOf<E extends WpEvent>(event: E): RouteOf<E> {
+  return EVENT_ROUTES[event.event as E['event']] as unknown as RouteOf<E>;
 }

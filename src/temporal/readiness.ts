@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { describeMisconfiguration, REGISTER_HINT } from './start-failure';
-import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { describeMisconfiguration, registerCommand } from './start-failure';
+import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
 
 export type Readiness =
   | { readonly status: 'ready' }
@@ -27,7 +27,8 @@ export async function checkReadiness(client: Client, namespace: string): Promise
     const problems = Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => {
       const expected = IndexedValueType[`INDEXED_VALUE_TYPE_${type.toUpperCase()}` as keyof typeof IndexedValueType];
       const actual = customAttributes?.[name];
-      if (actual === undefined) return [`search attribute ${name} is not registered in namespace ${namespace}: ${REGISTER_HINT}`];
+      // Each problem carries its own fix, once: the one command that registers this attribute.
+      if (actual === undefined) return [`search attribute ${name} is not registered in namespace ${namespace}: ${registerCommand(name, type, namespace)}`];
       if (actual !== expected) return [`search attribute ${name} is registered as ${IndexedValueType[actual]}, not ${type}: re-create it`];
       return [];
     });

@@ -1,10 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { WpEvent } from '../webhooks/events';
-import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { GIVE_UP_AFTER_MEMO } from '../../contract/activity-options';
 import { TOKEN_BUDGET_MEMO } from '../../contract/token-budget';
-import { routeOf, type StartCommon } from './event-routes';
-import { startFailureToWebhookError } from './start-failure';
+import type { WpEvent } from '../../contract/events';
+import { routeOf } from './event-routes';
+import { classifyStartFailure } from './start-failure';
 
 export type StartResult =
   | { readonly status: 'accepted'; readonly workflowId: string; readonly runId: string }
@@ -24,36 +24,46 @@ export interface StartOptions {
 }
 
 /**
- * The workflow ID is the idempotency key: with conflict policy FAIL and reuse policy REJECT_DUPLICATE, Temporal
- * itself refuses a second start of the same key, open or closed (for the namespace's retention).
+ * Starts the event's row of EVENT_ROUTES. The workflow ID is the idempotency key: with conflict policy FAIL,
+ * Temporal itself refuses a second start of the same key (and, per the row's reuse policy, of a closed one).
+ * A failure Temporal did not record is thrown as a StartFailure saying why.
  */
 export function createStartEvent(client: Client, options: StartOptions): StartEvent {
+  const memo = {
+    ...(options.giveUpAfter === undefined ? {} : { [GIVE_UP_AFTER_MEMO]: options.giveUpAfter }),
+    ...(options.tokenBudgetPerDay === undefined ? {} : { [TOKEN_BUDGET_MEMO]: options.tokenBudgetPerDay }),
+  };
   return async (event) => {
     const route = routeOf(event);
     const workflowId = route.workflowId(event);
-    const common: StartCommon = {
+    const start = {
       taskQueue: options.taskQueue,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      memo: {
-        ...(options.giveUpAfter === undefined ? {} : { [GIVE_UP_AFTER_MEMO]: options.giveUpAfter }),
-        ...(options.tokenBudgetPerDay === undefined ? {} : { [TOKEN_BUDGET_MEMO]: options.tokenBudgetPerDay }),
-      },
+      workflowId,
+      workflowIdReusePolicy: route.workflowIdReusePolicy,
+      memo,
+      typedSearchAttributes: route.searchAttributes(event),
+      args: route.args(event),
     };
     try {
       return await client.withDeadline(Date.now() + options.timeoutMs, async (): Promise<StartResult> => {
-        if (route.start) return route.start(client, event, { ...common, workflowId });
-        const handle = await client.workflow.start(route.workflowType, {
-          ...common,
-          workflowId,
+        if (route.via.kind === 'start') {
+          const handle = await client.workflow.start(route.workflowType, { ...start, workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL });
+          return { status: 'accepted', workflowId, runId: handle.firstExecutionRunId };
+        }
+        const update = await client.workflow.startUpdateWithStart(route.via.update, {
           args: [event],
-          typedSearchAttributes: route.searchAttributes(event),
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+          startWorkflowOperation: new WithStartWorkflowOperation(route.workflowType, {
+            ...start,
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          }),
         });
-        return { status: 'accepted', workflowId, runId: handle.firstExecutionRunId };
+        if ((await update.result()) === 'duplicate') return { status: 'duplicate', workflowId };
+        return { status: 'accepted', workflowId, runId: update.workflowRunId ?? '' };
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
-      throw startFailureToWebhookError(error);
+      throw classifyStartFailure(error);
     }
   };
 }

@@ -1,52 +1,43 @@
 import { status } from '@grpc/grpc-js';
 import { isGrpcServiceError } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
-import { WebhookError } from '../webhooks/errors';
-import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
 
-/** Seconds a sender should wait before retrying when Temporal cannot record the start. */
-export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
+/**
+ * Why Temporal did not record a start, in the terms the caller decides on (the HTTP layer maps each to a status,
+ * src/http/start-failure-answer.ts):
+ * - `misconfigured`: the relay's own configuration (namespace, search attributes, credentials); `fix` says what an
+ *   operator has to change, and nothing the sender does helps until then;
+ * - `refused`: Temporal refused the event itself (INVALID_ARGUMENT), so the same bytes can never succeed;
+ * - `unavailable`: anything else (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, unknown): the start
+ *   is not known to be recorded, and a retry with the same key is answered `duplicate` if it did land.
+ */
+export type StartFailureCause =
+  | { readonly kind: 'misconfigured'; readonly fix: string }
+  | { readonly kind: 'refused'; readonly reason: string }
+  | { readonly kind: 'unavailable' };
 
-/** Seconds a sender should wait while the relay is misconfigured: an operator has to act first. */
-export const MISCONFIGURED_RETRY_AFTER_SECONDS = 60;
+/** A start Temporal did not record; `error.cause` is the client's own error. */
+export class StartFailure extends Error {
+  override readonly name = 'StartFailure';
+  constructor(
+    readonly failure: StartFailureCause,
+    options: { cause: unknown },
+  ) {
+    super(failure.kind === 'misconfigured' ? failure.fix : failure.kind === 'refused' ? failure.reason : 'Temporal did not record the start', options);
+  }
+}
 
 /** INVALID_ARGUMENT messages that are about the relay's namespace, not the event (Temporal server wording). */
 const UNREGISTERED_SEARCH_ATTRIBUTE = /no mapping defined for search attribute|search attribute \S+ is not defined/i;
 
-/**
- * The one place a failed start becomes an HTTP answer (DESIGN.md's status table):
- * - the relay's own misconfiguration (namespace, search attributes, credentials) → 503 `relay_misconfigured`:
- *   the sender keeps the event until an operator fixes it, and the log line says what to fix;
- * - a refusal of the event itself (INVALID_ARGUMENT) → 400 `rejected_by_temporal` with Temporal's reason, since
- *   retrying the same bytes can never succeed;
- * - anything else (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, unknown) → 503
- *   `temporal_unavailable`: the start is not known to be recorded, so it is not acknowledged, and the sender
- *   retries with the same key (and gets `duplicate` if it did land).
- */
-export function startFailureToWebhookError(error: unknown): WebhookError {
-  const misconfiguration = describeMisconfiguration(error);
-  if (misconfiguration !== undefined) {
-    return new WebhookError(
-      503,
-      'relay_misconfigured',
-      'the relay cannot start workflows until its operator fixes its Temporal configuration; retry later with the same key',
-      MISCONFIGURED_RETRY_AFTER_SECONDS,
-      { cause: new RelayMisconfiguredError(misconfiguration, { cause: error }) },
-    );
-  }
+/** The cause of a start Temporal did not record, from the client's error. */
+export function classifyStartFailure(error: unknown): StartFailure {
+  const fix = describeMisconfiguration(error);
+  if (fix !== undefined) return new StartFailure({ kind: 'misconfigured', fix }, { cause: error });
   const grpc = grpcCause(error);
-  if (grpc?.code === status.INVALID_ARGUMENT) {
-    return new WebhookError(400, 'rejected_by_temporal', `Temporal refused this event: ${grpc.details}`, undefined, {
-      cause: error,
-    });
-  }
-  return new WebhookError(
-    503,
-    'temporal_unavailable',
-    'Temporal did not record the start; retry later with the same key',
-    TEMPORAL_RETRY_AFTER_SECONDS,
-    { cause: error },
-  );
+  if (grpc?.code === status.INVALID_ARGUMENT) return new StartFailure({ kind: 'refused', reason: grpc.details }, { cause: error });
+  return new StartFailure({ kind: 'unavailable' }, { cause: error });
 }
 
 /** What the operator has to fix, or undefined when the failure is not the relay's configuration. */
@@ -74,13 +65,13 @@ export function describeMisconfiguration(error: unknown): string | undefined {
 }
 
 /** The command that registers every search attribute the relay sets, for the operator's log line. */
-export const REGISTER_HINT = Object.entries(SEARCH_ATTRIBUTES)
-  .map(([name, type]) => `temporal operator search-attribute create --name ${name} --type ${type}`)
+const REGISTER_HINT = Object.entries(SEARCH_ATTRIBUTES)
+  .map(([name, type]) => registerCommand(name, type))
   .join('; ');
 
-/** The cause of a relay_misconfigured answer; its message is what the error-level log line tells the operator. */
-export class RelayMisconfiguredError extends Error {
-  override readonly name = 'RelayMisconfiguredError';
+/** The command that registers one search attribute (in a namespace other than the default when given). */
+export function registerCommand(name: string, type: string, namespace = 'default'): string {
+  return `temporal operator search-attribute create --name ${name} --type ${type}${namespace === 'default' ? '' : ` --namespace ${namespace}`}`;
 }
 
 /** The gRPC error itself or the one a client error wraps (ServiceError keeps it as `cause`). */

@@ -11,7 +11,7 @@ import {
 import type { Config } from '../config';
 import { outgoingRequestInstrumentation } from './outgoing-requests';
 import { earlyInstrumentations } from './preload';
-import type { Tracing } from './start-tracing';
+import type { Tracing } from './tracing';
 
 /** The workflow side of the Temporal interceptors: RunWorkflow and StartActivity spans, made in the sandbox. */
 const WORKFLOW_INTERCEPTORS = require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');

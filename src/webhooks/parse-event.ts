@@ -1,5 +1,5 @@
-import { WebhookError } from './errors';
-import { eventSchemas, isEventName, type WpEvent } from './events';
+import { HttpError } from '../http-error';
+import { eventSchemas, isEventName, type WpEvent } from '../../contract/events';
 import type { VerifiedWebhook } from './verify';
 
 /**
@@ -11,26 +11,26 @@ export function parseEvent(body: Buffer, verified: VerifiedWebhook): WpEvent {
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new WebhookError(400, 'invalid_json', 'body is not valid JSON');
+    throw new HttpError(400, 'invalid_json', 'body is not valid JSON');
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new WebhookError(400, 'invalid_payload', 'body must be a JSON object');
+    throw new HttpError(400, 'invalid_payload', 'body must be a JSON object');
   }
   const record = json as Record<string, unknown>;
   if (!isEventName(record.event)) {
-    throw new WebhookError(400, 'unknown_event', `unknown event; expected one of ${Object.keys(eventSchemas).join(', ')}`);
+    throw new HttpError(400, 'unknown_event', `unknown event; expected one of ${Object.keys(eventSchemas).join(', ')}`);
   }
   // A Standard Webhooks sender signs its id in the signature base, so the key is bound without a body copy.
   if (verified.scheme === 'standard' && record.idempotency_key === undefined) {
     record.idempotency_key = verified.idempotencyKey;
   }
   if (record.idempotency_key !== verified.idempotencyKey) {
-    throw new WebhookError(400, 'key_mismatch', 'the idempotency key header must equal the body\'s idempotency_key');
+    throw new HttpError(400, 'key_mismatch', 'the idempotency key header must equal the body\'s idempotency_key');
   }
   const parsed = eventSchemas[record.event].safeParse(record);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    throw new WebhookError(400, 'invalid_payload', `invalid ${record.event} payload: ${problems.join('; ')}`);
+    throw new HttpError(400, 'invalid_payload', `invalid ${record.event} payload: ${problems.join('; ')}`);
   }
   return parsed.data;
 }

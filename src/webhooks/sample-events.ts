@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventName, WpEvent } from './events';
+import type { EventName, WpEvent } from '../../contract/events';
 
 /**
  * Well-formed example events, for `wp-ai-relay send`, the benchmark and the tests. Each call gets a fresh

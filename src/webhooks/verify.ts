@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { WebhookError } from './errors';
-import type { SigningSecret } from './secrets';
-
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,64}$/;
+import { HttpError } from '../http-error';
+import { IDEMPOTENCY_KEY } from '../../contract/events';
+import type { SigningSecret } from '../../contract/secrets';
 
 export interface VerifyOptions {
   readonly secrets: readonly SigningSecret[];
@@ -34,7 +33,7 @@ export function verifyWebhook(headers: IncomingHttpHeaders, body: Buffer, option
   const keyId = optionalHeader(headers, 'x-wp-key-id');
 
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new WebhookError(400, 'invalid_idempotency_key', `${names.key} must be 1-64 characters of [A-Za-z0-9._:-]`);
+    throw new HttpError(400, 'invalid_idempotency_key', `${names.key} must be 1-64 characters of [A-Za-z0-9._:-]`);
   }
   checkTimestamp(timestamp, names.timestamp, options);
   const candidates = selectSecrets(options.secrets, keyId);
@@ -48,12 +47,12 @@ export function verifyWebhook(headers: IncomingHttpHeaders, body: Buffer, option
     for (const candidate of offered) matched = timingSafeEqual(candidate, expected) || matched;
     if (matched) return { scheme: standard ? 'standard' : 'wp', idempotencyKey: key, keyId: secret.keyId };
   }
-  throw new WebhookError(401, 'bad_signature', 'signature does not match');
+  throw new HttpError(401, 'bad_signature', 'signature does not match');
 }
 
 function requireHeader(headers: IncomingHttpHeaders, name: string): string {
   const value = optionalHeader(headers, name);
-  if (value === undefined) throw new WebhookError(400, 'missing_header', `missing header ${name}`);
+  if (value === undefined) throw new HttpError(400, 'missing_header', `missing header ${name}`);
   return value;
 }
 
@@ -65,10 +64,10 @@ function optionalHeader(headers: IncomingHttpHeaders, name: string): string | un
 }
 
 function checkTimestamp(value: string, name: string, options: VerifyOptions): void {
-  if (!/^\d{1,12}$/.test(value)) throw new WebhookError(400, 'malformed_timestamp', `${name} must be Unix seconds`);
+  if (!/^\d{1,12}$/.test(value)) throw new HttpError(400, 'malformed_timestamp', `${name} must be Unix seconds`);
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - Number(value)) > options.toleranceSeconds) {
-    throw new WebhookError(
+    throw new HttpError(
       401,
       'timestamp_out_of_window',
       `${name} is more than ${options.toleranceSeconds} s away from the receiver's clock; re-sign with the current time`,
@@ -83,13 +82,13 @@ function checkTimestamp(value: string, name: string, options: VerifyOptions): vo
 function selectSecrets(secrets: readonly SigningSecret[], keyId: string | undefined): readonly SigningSecret[] {
   if (keyId === undefined || secrets.every((s) => s.keyId === undefined)) return secrets;
   const selected = secrets.filter((s) => s.keyId === keyId);
-  if (selected.length === 0) throw new WebhookError(401, 'unknown_key_id', 'X-WP-Key-Id names no active secret');
+  if (selected.length === 0) throw new HttpError(401, 'unknown_key_id', 'X-WP-Key-Id names no active secret');
   return selected;
 }
 
 function parseWpSignature(value: string): Buffer[] {
   if (!/^[0-9a-f]{64}$/.test(value)) {
-    throw new WebhookError(401, 'bad_signature', 'X-WP-Signature must be 64 lowercase hex characters');
+    throw new HttpError(401, 'bad_signature', 'X-WP-Signature must be 64 lowercase hex characters');
   }
   return [Buffer.from(value, 'hex')];
 }
@@ -101,7 +100,7 @@ function parseStandardSignatures(value: string): Buffer[] {
     .map((part) => Buffer.from(part.slice(3), 'base64'))
     .filter((bytes) => bytes.length === 32);
   if (signatures.length === 0) {
-    throw new WebhookError(401, 'bad_signature', 'webhook-signature has no v1 signature');
+    throw new HttpError(401, 'bad_signature', 'webhook-signature has no v1 signature');
   }
   return signatures;
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
-import { rawTextBound } from '../../src/webhooks/events';
+import { rawTextBound } from '../../contract/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { captureLog, type CapturedLog } from '../support/captured-log';
 import { eventually } from '../support/eventually';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { WpEventKey, WpPostIdKey, WpSiteKey } from '../../src/temporal/search-attributes';
+import { WpEventKey, WpPostIdKey, WpSiteKey } from '../../contract/search-attributes';
 import { sampleEvent } from '../../src/webhooks/sample-events';
-import { signedHeaders } from '../../src/webhooks/sign';
+import { signedHeaders } from '../../contract/sign';
 import { spawnReceiver } from '../support/receiver-process';
 import { startRelay, TEST_SECRET, type Relay } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';

@@ -12,7 +12,7 @@ const NEW = { keyId: 'new', secret: 'new-secret-0123456789abcdef' };
 const TASK_QUEUE = 'secret-rotation';
 
 /**
- * README's rotation with no downtime, under load, against a receiver process and a real Temporal dev server:
+ * rotation with no downtime of docs/wordpress.md, under load, against a receiver process and a real Temporal dev server:
  * both secrets active while the sender switches mid-load → no failed delivery; the old one retired → 401.
  */
 describe('secret rotation under load', () => {

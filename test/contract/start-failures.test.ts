@@ -4,10 +4,11 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { loadConfig } from '../../src/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
-import { WpSiteKey } from '../../src/temporal/search-attributes';
+import { WpSiteKey } from '../../contract/search-attributes';
 import { createStartEvent } from '../../src/temporal/start-event';
-import { WebhookError } from '../../src/webhooks/errors';
-import type { PostPublished } from '../../src/webhooks/events';
+import { startFailureAnswer } from '../../src/http/start-failure-answer';
+import { StartFailure } from '../../src/temporal/start-failure';
+import type { PostPublished } from '../../contract/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { captureLog, type CapturedLog } from '../support/captured-log';
 import { eventually } from '../support/eventually';
@@ -66,11 +67,13 @@ describe('start failures against a real Temporal server', () => {
     assert.match(String(answer.body.reason), /site: must be at most/);
   });
 
-  it('a start Temporal refuses as INVALID_ARGUMENT (a site that skipped validation) is a 400 with its reason, not a 503', async () => {
+  it('a start Temporal refuses as INVALID_ARGUMENT (a site that skipped validation) is refused, answered 400 with its reason, not a 503', async () => {
     const startEvent = createStartEvent(new Client({ connection }), { taskQueue: 'start-failures', timeoutMs: 3000 });
     const event = { ...sampleEvent('post.published'), site: siteOf(2047) } as PostPublished;
-    const error = await startEvent(event).then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof WebhookError, String(error));
+    const failure = await startEvent(event).then(() => undefined, (e: unknown) => e);
+    assert.ok(failure instanceof StartFailure, String(failure));
+    assert.equal(failure.failure.kind, 'refused');
+    const error = startFailureAnswer(failure);
     assert.equal(error.status, 400);
     assert.equal(error.code, 'rejected_by_temporal');
     assert.match(error.reason, /WpSite.*exceeds size limit 2048/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { batchEnrich } from '../../workflows';
-import { batchProgressQuery } from '../../workflows/batch-enrich';
+import { batchProgressQuery } from '../../contract/batch';
 import { eventually } from '../support/eventually';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { startRelay, type Relay } from '../support/relay';

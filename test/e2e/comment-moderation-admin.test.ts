@@ -5,14 +5,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
 import { createActivities } from '../../activities';
-import type { ApplyVerdictInput } from '../../activities/comments';
+import type { ApplyVerdictInput } from '../../contract/comment-moderation';
 import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
-import { commentCreatedSchema } from '../../src/webhooks/events';
+import { commentCreatedSchema } from '../../contract/events';
 import { launchChromium, type TestBrowser } from '../support/browser';
 import { commentRows, commentState, commentViaRest, createCommenter, historyLine, moderation, prepareCommentSite } from '../support/comments';
 import { eventually } from '../support/eventually';
 import type { LlmStub } from '../support/llm-stub';
-import { TEST_SECRET, workflowBundle, type Relay } from '../support/relay';
+import { TEST_SECRET, type Relay } from '../support/relay';
+import { workflowBundle } from '../support/workflow-bundle';
 import { startStack, type Stack } from '../support/stack';
 import { elapse, pluginLogLines, type WordPress } from '../support/wordpress';
 
@@ -154,7 +155,7 @@ describe('comment moderation: hold, fallback, moderators and the Comments screen
       await relay.startReceiver();
     }
     const taskQueue = `${relay.taskQueue}-lost-answer`;
-    const real = createActivities({ config: relay.config });
+    const real = createActivities({ settings: relay.config });
     const attempts: number[] = [];
     const connection = await NativeConnection.connect({ address: relay.temporal.address });
     const worker = await Worker.create({

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { commentCreatedSchema } from '../../src/webhooks/events';
+import { commentCreatedSchema } from '../../contract/events';
 import {
   COMMENTER_AGENT,
   commentRows,
@@ -64,7 +64,12 @@ describe('comment moderation, from the comment form to the verdict', () => {
     assert.deepEqual([state.verdict?.label, state.verdict?.action, state.verdict?.confidence], ['spam', 'spam', 0.97]);
     assert.match(state.verdict?.reason ?? '', /Advertises a product/);
     assert.deepEqual(historyLine(state), ['sent:system', 'status:ai-relay:spam', 'verdict:ai-relay:spam']);
+    assert.equal(state.verdict?.mode?.enabled, true, 'the stack measured the stand-in, so automatic Spam is on');
+    const cookie = await wp.login();
+    const settings = await (await fetch(`${wp.baseUrl}/wp-admin/options-general.php?page=ai-relay`, { headers: { cookie } })).text();
+    assert.match(settings, /Automatic Spam: on — confident spam verdicts go to Spam: gpt-4o-mini(&#039;|')s measured spam precision 1 meets the 0\.98 required\./);
     assert.equal(llm.requests.length, before + 1);
+    assert.equal(llm.requests.at(-1)?.logprobs, true, 'the verdict asks for log-probabilities');
     const request = llm.requests.at(-1)!;
     assert.equal(request.response_format?.json_schema?.name, 'comment_verdict');
     assert.match(request.messages.at(-1)!.content, /casino\.example\.test/);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DYNAMIC_CONFIG, startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../../src/temporal/search-attributes';
+import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../../contract/search-attributes';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/ports';
 

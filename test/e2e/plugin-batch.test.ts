@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { batchRequestedSchema } from '../../src/webhooks/events';
+import { batchRequestedSchema } from '../../contract/events';
 import type { batchEnrich } from '../../workflows';
-import { batchWorkflowId } from '../../workflows/workflow-ids';
+import { batchWorkflowId } from '../../contract/workflow-ids';
 import { TEST_SECRET } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { pluginLogLines, readOutbox } from '../support/wordpress';

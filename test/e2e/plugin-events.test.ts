@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { batchRequestedSchema, commentCreatedSchema, leadSubmittedSchema } from '../../src/webhooks/events';
+import { batchRequestedSchema, commentCreatedSchema, leadSubmittedSchema } from '../../contract/events';
 import type { Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { elapse, pluginLogLines, readOutbox, type OutboxRow, type WordPress } from '../support/wordpress';

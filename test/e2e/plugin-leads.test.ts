@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CrmRecord } from '../../activities/crm';
-import { leadSubmittedSchema } from '../../src/webhooks/events';
+import { leadSubmittedSchema } from '../../contract/events';
 import type { enrichLead } from '../../workflows';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
 import { startStack, type Stack } from '../support/stack';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { postPublishedSchema } from '../../src/webhooks/events';
+import { postPublishedSchema } from '../../contract/events';
 import type { LlmStub } from '../support/llm-stub';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';

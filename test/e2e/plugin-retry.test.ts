@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { parseSecrets } from '../../src/webhooks/secrets';
+import { parseSecrets } from '../../contract/secrets';
 import { verifyWebhook } from '../../src/webhooks/verify';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';

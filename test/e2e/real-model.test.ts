@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CrmRecord } from '../../activities/crm';
-import { COMMENT_LABELS } from '../../activities/moderation-policy';
-import { leadScoreSchema } from '../../activities/score-lead';
-import { summarySchema } from '../../activities/summarize';
+import { COMMENT_LABELS } from '../../contract/moderation-policy';
+import { leadScoreSchema } from '../../contract/leads';
+import { summarySchema } from '../../contract/post-summary';
 import { repetitionIn } from '../../activities/degenerate-output';
 import type { enrichLead, enrichPost } from '../../workflows';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { commentState, commentViaRest, createCommenter, moderation, prepareCommentSite } from '../support/comments';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
 import { startLlamaServer, type LlamaServer } from '../support/llama-server';
+import { TEST_SECRET } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
 
@@ -28,6 +29,7 @@ describe('the three automations against a real model (llama.cpp, SmolLM2-135M-In
   before(async () => {
     [server, crm] = await Promise.all([startLlamaServer(), startCrmStub()]);
     stack = await startStack({
+      wordpress: { constants: { AI_RELAY_SECRET: TEST_SECRET } },
       relayEnv: {
         OPENAI_BASE_URL: server.baseURL,
         OPENAI_MODEL: server.model,
@@ -102,6 +104,9 @@ describe('the three automations against a real model (llama.cpp, SmolLM2-135M-In
       assert.deepEqual(verdict.mode, { enabled: false, why: 'spam verdicts are held for a human: MODERATION_AUTO_SPAM is off' });
       if (verdict.label === 'spam' || verdict.label === 'toxic') assert.equal(state.status, 'hold', `${kind}: a suspicion is held for a human`);
     }
+    const cookie = await stack.wp.login();
+    const settings = await (await fetch(`${stack.wp.baseUrl}/wp-admin/options-general.php?page=ai-relay`, { headers: { cookie } })).text();
+    assert.match(settings, /Automatic Spam: off — spam verdicts are held for a human: MODERATION_AUTO_SPAM is off\./, 'the settings page says which mode is in force and why');
     standInUntouched();
   });
 

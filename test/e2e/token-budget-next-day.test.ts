@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
-import type { Activities } from '../../activities';
-import type { NormalizedLead } from '../../activities/normalize-lead';
+import type { Activities } from '../../contract/activities';
+import type { NormalizedLead } from '../../contract/leads';
 import { resolvePayloadCodec } from '../../src/codec/data-converter';
 import { loadConfig } from '../../src/config';
 import { installRuntime } from '../../src/temporal/runtime';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { enrichLead } from '../../workflows';
 import { TOKEN_BUDGET_MEMO } from '../../contract/token-budget';
-import { TEST_PAYLOAD_KEYS, workflowBundle } from '../support/relay';
+import { TEST_PAYLOAD_KEYS } from '../support/relay';
+import { workflowBundle } from '../support/workflow-bundle';
 import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping';
 
 const DAY_MS = 24 * 3_600_000;

@@ -13,6 +13,10 @@ describe('the WordPress test harness', () => {
   });
   after(() => wp?.stop());
 
+  test('the site runs the WordPress version the harness was asked for', async () => {
+    assert.ok((await wp.runPhp("echo get_bloginfo('version');")).startsWith(`${wp.version}.`));
+  });
+
   test('the REST API answers the Application Password as the admin', async () => {
     const response = await wp.rest('/wp/v2/users/me?context=edit');
     assert.equal(response.status, 200);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleEvent } from '../../src/webhooks/sample-events';
-import { GIVE_UP_AFTER_MEMO } from '../../workflows/activity-options';
+import { GIVE_UP_AFTER_MEMO } from '../../contract/activity-options';
 import { activityRecords } from '../support/activity-history';
 import { eventually } from '../support/eventually';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';

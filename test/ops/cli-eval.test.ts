@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { COMMENT_PROMPT } from '../../activities/classify-comment';
-import { promptId } from '../../contract/llm-usage';
+import { promptId } from '../../activities/llm-call';
 import { LEAD_PROMPT } from '../../activities/score-lead';
 import { SUMMARY_PROMPT } from '../../activities/summarize';
 import type { EvalReport } from '../../src/eval/report';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WpPostIdKey } from '../../src/temporal/search-attributes';
+import { WpPostIdKey } from '../../contract/search-attributes';
 import { startRelay, type Relay } from '../support/relay';
 import { runRelayCli } from './helpers/cli';
 

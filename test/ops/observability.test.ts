@@ -5,7 +5,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sampleEvent } from '../../src/webhooks/sample-events';
-import { signedHeaders } from '../../src/webhooks/sign';
+import { signedHeaders } from '../../contract/sign';
 import { freePort } from '../support/ports';
 import { spawnReceiver, type ReceiverProcess } from '../support/receiver-process';
 import { TEST_PAYLOAD_KEYS, TEST_SECRET } from '../support/relay';

@@ -81,7 +81,7 @@ describe('a run that failed at the LLM is found and reset', () => {
     assert.equal(listed.event, 'post.published');
     assert.equal(listed.site, 'https://failed-list.example/');
     assert.equal(listed.postId, run.postId);
-    assert.match(listed.cause ?? '', /LLM answered HTTP 400/);
+    assert.match(listed.cause ?? '', /LLM at http:\/\/\S+ \(OPENAI_BASE_URL\) answered HTTP 400/);
 
     const other = await listFailed(['--event', 'comment.created']);
     assert.equal(other.runs.some((r) => r.workflowId === run.workflowId), false, 'the --event filter excludes it');

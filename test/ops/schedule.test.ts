@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { batchEnrich } from '../../workflows';
-import { batchWorkflowId } from '../../workflows/workflow-ids';
+import { batchWorkflowId } from '../../contract/workflow-ids';
 import { startStack, type Stack } from '../support/stack';
 import { seedArchive, summaryCurrent } from '../support/archive';
 import { eventually } from '../support/eventually';

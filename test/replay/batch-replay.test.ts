@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { workflowBundle } from '../support/relay';
+import { workflowBundle } from '../support/workflow-bundle';
 
 /**
  * Real histories of the two batch-and-edit workflows, recorded from their end-to-end tests (`RECORD_HISTORY=1`):

@@ -7,7 +7,8 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
 import { dataConverterOf } from '../../src/codec/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
-import { TEST_PAYLOAD_KEYS, workflowBundle } from '../support/relay';
+import { TEST_PAYLOAD_KEYS } from '../support/relay';
+import { workflowBundle } from '../support/workflow-bundle';
 
 const fixture = (name: string) => readFileSync(join(__dirname, `../fixtures/${name}`), 'utf8');
 const history = (name: string) => historyFromJSON(JSON.parse(fixture(name)));

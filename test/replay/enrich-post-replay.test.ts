@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { workflowBundle } from '../support/relay';
+import { workflowBundle } from '../support/workflow-bundle';
 
 /**
  * A real enrichPost history, recorded once from the end-to-end test (`RECORD_HISTORY=1`) and committed, replayed

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { workflowBundle } from '../support/relay';
+import { workflowBundle } from '../support/workflow-bundle';
 
 /**
  * A real moderateComment history (a spam comment: fetch, classify, apply), recorded once from the end-to-end test

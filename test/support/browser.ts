@@ -1,8 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type ViewportSize } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type ViewportSize } from 'playwright-core';
 import { requireSystemFiles } from './system-packages';
+import type { WordPress } from './wordpress';
+
+type WordPressLogin = Pick<WordPress, 'baseUrl' | 'adminUser' | 'adminPassword'>;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -52,4 +55,18 @@ export async function launchChromium(options: { viewport?: ViewportSize } = {}):
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Logs `wp`'s admin in through wp-login.php in `context` and returns the page, on the dashboard. Admin pages link
+ * to wordpress.org and its CDN; nothing outside this machine is needed, so those requests are refused.
+ */
+export async function logInToWordPress(context: BrowserContext, wp: WordPressLogin): Promise<Page> {
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(`${wp.baseUrl}/wp-login.php`);
+  await page.fill('#user_login', wp.adminUser);
+  await page.fill('#user_pass', wp.adminPassword);
+  await Promise.all([page.waitForURL(/\/wp-admin\/?$/), page.click('#wp-submit')]);
+  return page;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { ModerateCommentResult } from '../../workflows';
+import type { ModerateCommentResult } from '../../contract/comment-moderation';
 import { readOutbox, type OutboxRow, type WordPress } from './wordpress';
 
 /** The browser commenters use here; WordPress stores it with each comment, and the relay must not overwrite it. */

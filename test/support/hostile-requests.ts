@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { sampleEvent } from '../../src/webhooks/sample-events';
-import { standardSignature, wpSignature } from '../../src/webhooks/sign';
+import { standardSignature, wpSignature } from '../../contract/sign';
 import { head, rawRequest, type RawAnswer } from './raw-http';
 
 /** The receiver's secrets in the hostile-input runs: two active key ids, as during a rotation. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRunning, spawnLogged, stopChild } from '../../src/cluster/child-process';
+import { isRunning, spawnLogged, stopChild } from '../../tools/cluster/child-process';
 import { LOCAL_MODEL_NAME, llamaServerPath, localModelPath } from '../../src/local-model/local-model';
 import { freePort } from './ports';
 

@@ -1,1 +1,1 @@
-export { freePort } from '../../src/cluster/free-port';
+export { freePort } from '../../tools/cluster/free-port';

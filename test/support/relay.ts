@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
 import { loadConfig, type Config } from '../../src/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
 import { createLogger, type Logger } from '../../src/logger';
 import { installRuntime } from '../../src/temporal/runtime';
-import { createRelayWorker, WORKFLOWS_PATH, type RelayWorker } from '../../src/temporal/worker';
+import { createRelayWorker, type RelayWorker } from '../../src/temporal/worker';
 import { startTestTemporal, type TestTemporal } from './temporal';
+import { workflowBundle } from './workflow-bundle';
 
 export const TEST_SECRET = 'test-secret-0123456789';
 /** The payload codec's key in tests; processes a test spawns (receiver, worker, CLI) get the same one. */
@@ -46,21 +46,6 @@ export interface Relay {
 }
 
 let runtimeInstalled = false;
-let bundle: Promise<WorkflowBundle> | undefined;
-
-/** The workflow bundle, built once per test process (webpack takes ~2 s). */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  return (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger }));
-}
-
-const quietBundlerLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error: (message: string) => console.error(message),
-};
 
 /**
  * The real relay in this process: a real Temporal dev server, the worker (real activities, pointed at whatever

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTemporalCluster, type TemporalCluster } from '../../src/cluster/cluster';
-import type { ServiceLayout } from '../../src/cluster/services';
+import { startTemporalCluster, type TemporalCluster } from '../../tools/cluster/cluster';
+import type { ServiceLayout } from '../../tools/cluster/services';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
-import { freeLowPort, freePort } from '../../src/cluster/free-port';
+import { freeLowPort, freePort } from '../../tools/cluster/free-port';
 
 export interface TestTemporal extends DevServer {
   /** Stops and starts the server again on the same port and database: history survives, like a real restart. */
@@ -14,7 +14,7 @@ export interface TestTemporal extends DevServer {
 
 /**
  * The one switch between the two real Temporals the suite runs on: `TEST_TEMPORAL=cluster` starts the production
- * shape (the Temporal server on PostgreSQL, src/cluster), anything else `temporal server start-dev`.
+ * shape (the Temporal server on PostgreSQL, tools/cluster), anything else `temporal server start-dev`.
  */
 export const TEST_TEMPORAL: 'dev' | 'cluster' = process.env.TEST_TEMPORAL === 'cluster' ? 'cluster' : 'dev';
 

@@ -1,71 +1,49 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { dataConverterOf } from '../../src/codec/data-converter';
-import { eventually } from './eventually';
+import { spawnEntryPoint } from '../../tools/spawn-entry-point';
 import { freePort } from './ports';
 
-/** The launcher of Temporal's Java time-skipping test server, whose jars scripts/setup-debian.sh installs. */
-export const TEST_SERVER_LAUNCHER = join(__dirname, '../../scripts/temporal-test-server/temporal-test-server');
+const SCRIPTS = join(__dirname, '../../scripts/temporal-test-server');
+/** The launcher of Temporal's Java time-skipping test server, whose jars scripts/temporal-test-server/install.sh installs. */
+export const TEST_SERVER_LAUNCHER = join(SCRIPTS, 'temporal-test-server');
+/** What the SDK runs in its place once it is up (see the script). */
+const ATTACHED = join(SCRIPTS, 'attached');
 
 export interface TimeSkipping {
   readonly env: TestWorkflowEnvironment;
-  /** Closes the environment's connections and stops the test server. */
   stop(): Promise<void>;
 }
 
-/** The SDK's own constructor of an environment (private in its types), given a server it did not start. */
-type CreateEnvironment = (options: {
-  server: { type: 'existing' };
-  address: string;
-  namespace: string;
-  supportsTimeSkipping: boolean;
-  client: { dataConverter: ReturnType<typeof dataConverterOf> };
-}) => Promise<TestWorkflowEnvironment>;
-
 /**
- * An environment on Temporal's Java time-skipping test server, its client encoding with `codec` as the relay's own
- * clients do. The server is started here and waited for until its port opens: `createTimeSkipping` gives it 5 s
- * and then kills it, a bet a JVM on a loaded machine loses. Attaching is the SDK's own path for an existing server,
- * with time skipping kept on (its public `createFromExistingServer` turns it off).
+ * `TestWorkflowEnvironment.createTimeSkipping` on the Java test server, started here and waited for until its port
+ * answers, however long a JVM takes on a loaded machine (the SDK's own start gives it 5 s). Given `codec`, its client
+ * encodes with it, as the relay's own clients do.
  */
-export async function startTimeSkipping(codec: PayloadCodec): Promise<TimeSkipping> {
+export async function startTimeSkipping(codec?: PayloadCodec): Promise<TimeSkipping> {
   const port = await freePort();
-  const server = spawn(TEST_SERVER_LAUNCHER, [String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(server, 'exit');
-  const stopServer = async () => {
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
-    await exited;
-  };
+  const server = await spawnEntryPoint({
+    entry: 'the time-skipping test server',
+    command: [TEST_SERVER_LAUNCHER, String(port)],
+    env: passThrough('WP_AI_RELAY_TOOLS_DIR', 'XDG_CACHE_HOME', 'TEMPORAL_TEST_SERVER_LIB', 'JAVA_HOME'),
+    ready: () => accepts(port),
+  });
   try {
-    await eventually(async () => {
-      if (server.exitCode !== null) throw new Error(`the time-skipping test server exited (${server.exitCode}):\n${stderr}`);
-      return (await accepts(port)) || undefined;
-    }, 'the time-skipping test server to open its port');
-    const create = (TestWorkflowEnvironment as unknown as { create: CreateEnvironment }).create.bind(TestWorkflowEnvironment);
-    const env = await create({
-      server: { type: 'existing' },
-      address: `127.0.0.1:${port}`,
-      namespace: 'default',
-      supportsTimeSkipping: true,
-      client: { dataConverter: dataConverterOf(codec) },
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { port, executable: { type: 'existing-path', path: ATTACHED }, extraArgs: [] },
+      ...(codec ? { client: { dataConverter: dataConverterOf(codec) } } : {}),
     });
-    return {
-      env,
-      stop: async () => {
-        await env.teardown();
-        await stopServer();
-      },
-    };
+    return { env, stop: () => env.teardown().finally(() => server.kill()) };
   } catch (error) {
-    await stopServer();
+    await server.kill();
     throw error;
   }
+}
+
+function passThrough(...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { signedHeaders, type SignOptions } from '../../src/webhooks/sign';
+import { signedHeaders, type SignOptions } from '../../contract/sign';
 import { TEST_SECRET } from './relay';
 
 export interface WebhookAnswer {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WebhookError } from '../../src/webhooks/errors';
+import { HttpError } from '../../src/http-error';
 import { parseEvent } from '../../src/webhooks/parse-event';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { routeOf } from '../../src/temporal/event-routes';
-import { backlogPageSchema } from '../../activities/batch';
+import { backlogPageSchema } from '../../contract/batch';
 import { ConfigError, loadConfig } from '../../src/config';
 
 const parse = (event: Record<string, unknown>) =>
@@ -17,7 +17,7 @@ describe('post.updated and batch.requested', () => {
     const route = routeOf(event);
     assert.equal(route?.workflowType, 'debouncePostUpdates');
     assert.equal(route?.workflowId(event), 'post-updates:7@https://example.org/');
-    assert.ok(route?.start, 'update-with-start, not a plain start');
+    assert.equal(route?.via.kind, 'update', 'update-with-start, not a plain start');
     assert.equal(parse(sampleEvent('post.updated')).event, 'post.updated');
   });
 
@@ -28,7 +28,7 @@ describe('post.updated and batch.requested', () => {
     } catch (e) {
       error = e;
     }
-    assert.ok(error instanceof WebhookError);
+    assert.ok(error instanceof HttpError);
     assert.equal(error.code, 'invalid_payload');
     assert.match(error.message, /content_hash/);
   });

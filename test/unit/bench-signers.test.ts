@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requestFactory } from '../../bench/requests';
 import { signerFor } from '../../bench/signers';
-import { parseSecrets } from '../../src/webhooks/secrets';
+import { parseSecrets } from '../../contract/secrets';
 import { verifyWebhook } from '../../src/webhooks/verify';
 
 const NOW = 1_700_000_000;

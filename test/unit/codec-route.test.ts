@@ -7,7 +7,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import Koa from 'koa';
 import { newPayloadKeyEntry, parsePayloadKeys } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
-import { codecRoutes } from '../../src/http/codec-route';
+import { codecRouter } from '../../src/http/codec-route';
 import { errorMiddleware } from '../../src/http/error-middleware';
 
 const UI = 'http://127.0.0.1:8233';
@@ -17,7 +17,7 @@ const codec = new AesGcmPayloadCodec(parsePayloadKeys(newPayloadKeyEntry('k1')))
 async function serve(authToken?: string): Promise<{ url: string; server: Server }> {
   const app = new Koa();
   app.use(errorMiddleware());
-  app.use(codecRoutes(codec, { corsOrigins: [UI], authToken }, 5_000));
+  app.use(codecRouter(codec, { corsOrigins: [UI], authToken }, 5_000).routes());
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WebhookError } from '../../src/webhooks/errors';
-import { postPublishedSchema } from '../../src/webhooks/events';
+import { HttpError } from '../../src/http-error';
+import { postPublishedSchema } from '../../contract/events';
 import { parseEvent } from '../../src/webhooks/parse-event';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { VerifiedWebhook } from '../../src/webhooks/verify';
@@ -16,11 +16,11 @@ function parse(event: Record<string, unknown>, verified = verifiedAs(String(even
   return parseEvent(Buffer.from(JSON.stringify(event)), verified);
 }
 
-function rejected(fn: () => unknown): WebhookError {
+function rejected(fn: () => unknown): HttpError {
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof WebhookError);
+    assert.ok(error instanceof HttpError);
     return error;
   }
   assert.fail('expected a rejection');

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { degenerateField, repetitionIn } from '../../activities/degenerate-output';
 import { invalidLlmOutput, MAX_INVALID_OUTPUT_ATTEMPTS } from '../../activities/failures';
 import { labelConfidence } from '../../activities/label-confidence';
-import { summarySchema } from '../../activities/summarize';
+import { summarySchema } from '../../contract/post-summary';
 
 /** Tokens as llama.cpp's server and OpenAI return them in `choices[0].logprobs.content`. */
 const tokens = (...pairs: [string, number][]) => pairs.map(([token, logprob]) => ({ token, logprob }));

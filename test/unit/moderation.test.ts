@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { autoSpamMode, isNonCommittal, moderationAction, type CommentVerdict } from '../../activities/moderation-policy';
+import { autoSpamMode, isNonCommittal, moderationAction, type CommentVerdict } from '../../contract/moderation-policy';
 import { failedQuery } from '../../src/cli/failed-runs';
 import { ConfigError, loadConfig } from '../../src/config';
 import { EVENT_ROUTES } from '../../src/temporal/event-routes';
-import { commentCreatedSchema } from '../../src/webhooks/events';
+import { commentCreatedSchema } from '../../contract/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 
 const MODEL = 'gpt-4o-mini';
@@ -51,7 +51,7 @@ describe('comment moderation policy', () => {
   });
 
   it('counts an empty or non-committal reason as no verdict, held for a human whatever the label and confidence', () => {
-    for (const reason of ['no', 'No.', 'n/a', 'N/A', 'spam', '...', 'none', 'ok!', 'bad']) {
+    for (const reason of ['no', 'No.', 'no response', 'n/a', 'N/A', 'spam', '...', 'none', 'ok!', 'bad']) {
       assert.deepEqual(moderationAction(verdict('spam', 0.99, reason), calibrated, automatic), { action: 'hold', why: 'no verdict: the model gave no reason anyone could check' }, reason);
     }
     assert.equal(isNonCommittal('Asks how to set the timeout.'), false);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizeLead } from '../../activities/normalize-lead';
-import { leadSubmittedSchema } from '../../src/webhooks/events';
+import { leadSubmittedSchema } from '../../contract/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 
 const lead = (fields: Record<string, string>) => normalizeLead(leadSubmittedSchema.parse(sampleEvent('lead.submitted', { fields })));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { COMMENT_PROMPT } from '../../activities/classify-comment';
-import { promptId } from '../../contract/llm-usage';
+import { promptId } from '../../activities/llm-call';
 import { LEAD_PROMPT } from '../../activities/score-lead';
 import { SUMMARY_PROMPT } from '../../activities/summarize';
 

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { request, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/http/app';
 import { createReceiverMetrics } from '../../src/http/metrics';
 import { createLogger } from '../../src/logger';
-import type { StartEvent } from '../../src/temporal/start-event';
+import type { StartEvent, StartResult } from '../../src/temporal/start-event';
+import { StartFailure } from '../../src/temporal/start-failure';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { TEST_SECRET } from '../support/relay';
 import { postRaw, sendWebhook } from '../support/webhook';
@@ -19,10 +20,16 @@ import { postRaw, sendWebhook } from '../support/webhook';
 describe('receiver app', () => {
   const started: unknown[] = [];
   let gate: Promise<void> | undefined;
+  /** What the next start answers or throws; accepted unless a test says otherwise. */
+  let nextStart: ((key: string) => StartResult) | undefined;
+  let onStart: (() => void) | undefined;
   const startEvent: StartEvent = async (event) => {
     started.push(event);
+    onStart?.();
     await gate;
-    return { status: 'accepted', workflowId: event.idempotency_key, runId: 'run-1' };
+    const answer = nextStart ?? ((key) => ({ status: 'accepted', workflowId: key, runId: 'run-1' }));
+    nextStart = undefined;
+    return answer(event.idempotency_key);
   };
   const config = loadConfig({ WP_RELAY_SECRET: TEST_SECRET, MAX_IN_FLIGHT_STARTS: '2' });
   const app = createApp({
@@ -36,7 +43,7 @@ describe('receiver app', () => {
   let url: string;
 
   before(async () => {
-    server = app.listen(0, '127.0.0.1');
+    server = createServer(app.callback()).listen(0, '127.0.0.1');
     await once(server, 'listening');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -52,6 +59,59 @@ describe('receiver app', () => {
     const answer = await sendWebhook(url, event);
     assert.equal(answer.status, 202);
     assert.deepEqual(answer.body, { status: 'accepted', workflowId: event.idempotency_key, runId: 'run-1' });
+  });
+
+  it("answers 202 duplicate when Temporal already has the key's run", async () => {
+    const event = sampleEvent('post.published');
+    nextStart = (key) => ({ status: 'duplicate', workflowId: key });
+    const answer = await sendWebhook(url, event);
+    assert.equal(answer.status, 202);
+    assert.deepEqual(answer.body, { status: 'duplicate', workflowId: event.idempotency_key });
+  });
+
+  it('answers 401 for a signature made with another secret, without starting anything', async () => {
+    const before = started.length;
+    const answer = await sendWebhook(url, sampleEvent('post.published'), { secret: 'not-the-relay-secret' });
+    assert.equal(answer.status, 401);
+    assert.equal(answer.body.error, 'bad_signature');
+    assert.equal(started.length, before);
+  });
+
+  it('answers 400 key_mismatch when the header key is not the signed body key', async () => {
+    const answer = await sendWebhook(url, sampleEvent('post.published'), { idempotencyKey: 'another-key' });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error, 'key_mismatch');
+  });
+
+  it('answers each start Temporal did not record as the contract says: 503 + Retry-After, or 400 for a refused event', async () => {
+    const cases = [
+      [{ kind: 'unavailable' }, 503, 'temporal_unavailable', '5'],
+      [{ kind: 'misconfigured', fix: 'register the search attribute WpSite' }, 503, 'relay_misconfigured', '60'],
+      [{ kind: 'refused', reason: 'site is too long' }, 400, 'rejected_by_temporal', null],
+    ] as const;
+    for (const [failure, status, error, retryAfter] of cases) {
+      nextStart = () => {
+        throw new StartFailure(failure, { cause: new Error('from the client') });
+      };
+      const answer = await sendWebhook(url, sampleEvent('post.published'));
+      assert.deepEqual([answer.status, answer.body.error, answer.headers.get('retry-after')], [status, error, retryAfter], failure.kind);
+    }
+  });
+
+  it('tells in Server-Timing how much of a 202 was the receiver and how much the workflow start', async () => {
+    const reached = new Promise<void>((resolve) => (onStart = resolve));
+    gate = reached.then(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    const sent = performance.now();
+    const answer = await sendWebhook(url, sampleEvent('post.published'));
+    const waited = performance.now() - sent;
+    gate = undefined;
+    onStart = undefined;
+    assert.equal(answer.status, 202);
+    const match = /^receiver;dur=(\d+\.\d\d), temporal;desc="workflow start";dur=(\d+\.\d\d)$/.exec(answer.headers.get('server-timing') ?? '');
+    assert.ok(match, `Server-Timing: ${answer.headers.get('server-timing')}`);
+    // Once the start was called it was held 50 ms, so its share is at least that, however slow the machine.
+    assert.ok(Number(match[2]) >= 49, `the start's share ${match[2]} ms covers the 50 ms it was held`);
+    assert.ok(Number(match[2]) <= waited, `the start's share ${match[2]} ms is within the ${waited.toFixed(2)} ms the client waited`);
   });
 
   it('answers 415 for a body that is not declared JSON, without starting anything', async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WebhookError } from '../../src/webhooks/errors';
-import { rawTextBound } from '../../src/webhooks/events';
+import { HttpError } from '../../src/http-error';
+import { rawTextBound } from '../../contract/events';
 import { parseEvent } from '../../src/webhooks/parse-event';
 import { sampleEvent } from '../../src/webhooks/sample-events';
-import { stripHtml } from '../../src/webhooks/sanitize';
+import { stripHtml } from '../../contract/sanitize';
 
 const parse = (event: Record<string, unknown>) =>
   parseEvent(Buffer.from(JSON.stringify(event)), { scheme: 'wp', idempotencyKey: String(event.idempotency_key), keyId: undefined });
@@ -32,7 +32,7 @@ describe('HTML stripping', () => {
     } catch (e) {
       error = e;
     }
-    assert.ok(error instanceof WebhookError);
+    assert.ok(error instanceof HttpError);
     assert.equal(error.code, 'invalid_payload');
     assert.match(error.reason, new RegExp(`title: must be at most ${rawTextBound(1000)} characters before HTML is stripped`));
   });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { WebhookError } from '../../src/webhooks/errors';
-import { parseSecrets, secretBytes } from '../../src/webhooks/secrets';
-import { signedHeaders, standardSignature, wpSignature } from '../../src/webhooks/sign';
+import { HttpError } from '../../src/http-error';
+import { parseSecrets, secretBytes } from '../../contract/secrets';
+import { signedHeaders, standardSignature, wpSignature } from '../../contract/sign';
 import { verifyWebhook, type VerifyOptions } from '../../src/webhooks/verify';
 
 interface Vector {
@@ -34,11 +34,11 @@ function headersFor(overrides: Record<string, string | undefined> = {}, scheme: 
   return headers as Record<string, string>;
 }
 
-function rejection(fn: () => unknown): WebhookError {
+function rejection(fn: () => unknown): HttpError {
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof WebhookError, `expected a WebhookError, got ${String(error)}`);
+    assert.ok(error instanceof HttpError, `expected an HttpError, got ${String(error)}`);
     return error;
   }
   assert.fail('expected the request to be rejected');

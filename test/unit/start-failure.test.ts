@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Metadata, status } from '@grpc/grpc-js';
 import { ServiceError } from '@temporalio/client';
-import { startFailureToWebhookError } from '../../src/temporal/start-failure';
+import { startFailureAnswer } from '../../src/http/start-failure-answer';
+import { classifyStartFailure } from '../../src/temporal/start-failure';
+
+const startFailureToHttpError = (error: unknown) => startFailureAnswer(classifyStartFailure(error));
 
 /** A gRPC error as grpc-js makes it, wrapped the way the Temporal client throws it from workflow.start. */
 function failedStart(code: status, details: string): ServiceError {
@@ -25,7 +28,7 @@ describe('start failure → HTTP status', () => {
   ];
   for (const [what, code, details, httpStatus, reason] of rows) {
     it(`${what} → ${httpStatus} ${reason}`, () => {
-      const error = startFailureToWebhookError(failedStart(code, details));
+      const error = startFailureToHttpError(failedStart(code, details));
       assert.equal(error.status, httpStatus);
       assert.equal(error.code, reason);
       assert.equal(error.retryAfterSeconds !== undefined, httpStatus === 503, 'Retry-After on every 503 and only there');
@@ -33,11 +36,11 @@ describe('start failure → HTTP status', () => {
   }
 
   it('names what to fix for a permission error: the credentials, not a retry', () => {
-    const error = startFailureToWebhookError(failedStart(status.PERMISSION_DENIED, 'Request unauthorized.'));
+    const error = startFailureToHttpError(failedStart(status.PERMISSION_DENIED, 'Request unauthorized.'));
     assert.match(String((error.cause as Error).message), /TEMPORAL_API_KEY/);
   });
 
   it('an error that is not from gRPC at all (a bug, a closed client) is not acknowledged: 503', () => {
-    assert.equal(startFailureToWebhookError(new TypeError('x is undefined')).status, 503);
+    assert.equal(startFailureToHttpError(new TypeError('x is undefined')).status, 503);
   });
 });

@@ -20,7 +20,8 @@ foreach ( array( 'ai_relay_process_outbox', 'ai_relay_daily', 'ai_relay_batch' )
 // Scheduled with a comment id each, so cleared whatever their arguments.
 wp_unschedule_hook( 'ai_relay_comment_fallback' );
 wp_unschedule_hook( 'ai_relay_pending_check_step' );
-foreach ( array( 'ai_relay_summary', 'ai_relay_summary_hash', 'ai_relay_summary_run' ) as $ai_relay_meta ) {
+remove_role( 'ai_relay' );
+foreach ( array( 'ai_relay_summary', 'ai_relay_summary_hash', 'ai_relay_summary_run', 'ai_relay_summary_editor', 'ai_relay_summary_edited_at' ) as $ai_relay_meta ) {
 	delete_post_meta_by_key( $ai_relay_meta );
 }
 $wpdb->query( "DELETE FROM {$wpdb->commentmeta} WHERE meta_key IN ('ai_relay_verdict', 'ai_relay_history')" );

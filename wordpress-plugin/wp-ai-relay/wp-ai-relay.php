@@ -8,6 +8,7 @@
  * Author:            wp-ai-relay contributors
  * License:           MIT
  * Text Domain:       wp-ai-relay
+ * Domain Path:       /languages
  *
  * @package wp-ai-relay
  */
@@ -17,6 +18,7 @@ defined( 'ABSPATH' ) || exit;
 const AI_RELAY_VERSION = '0.1.0';
 const AI_RELAY_FILE    = __FILE__;
 
+require_once __DIR__ . '/includes/i18n.php';
 require_once __DIR__ . '/includes/format.php';
 require_once __DIR__ . '/includes/signer.php';
 require_once __DIR__ . '/includes/settings.php';
@@ -25,6 +27,7 @@ require_once __DIR__ . '/includes/delivery.php';
 require_once __DIR__ . '/includes/events.php';
 require_once __DIR__ . '/includes/lead-adapters.php';
 require_once __DIR__ . '/includes/post-meta.php';
+require_once __DIR__ . '/includes/summary-ownership.php';
 require_once __DIR__ . '/includes/comment-meta.php';
 require_once __DIR__ . '/includes/comment-moderation.php';
 require_once __DIR__ . '/includes/lifecycle.php';
@@ -34,6 +37,7 @@ register_activation_hook( __FILE__, 'ai_relay_activate' );
 register_deactivation_hook( __FILE__, 'ai_relay_deactivate' );
 
 add_action( 'plugins_loaded', 'ai_relay_maybe_upgrade_outbox' );
+add_action( 'init', 'ai_relay_load_textdomain' );
 add_action( 'init', 'ai_relay_register_post_meta' );
 add_action( 'init', 'ai_relay_register_comment_meta' );
 
@@ -45,6 +49,14 @@ add_action( 'plugins_loaded', 'ai_relay_register_lead_adapters' );
 add_action( 'ai_relay_batch', 'ai_relay_on_batch_due' );
 add_action( 'rest_api_init', 'ai_relay_register_backlog_route' );
 add_action( 'wp_after_insert_post', 'ai_relay_on_published_post_edited', 10, 4 );
+
+// Summaries: the relay's user alone writes the relay's meta; an editor's change of a summary makes it theirs.
+add_filter( 'user_has_cap', 'ai_relay_grant_write_back' );
+add_filter( 'rest_request_before_callbacks', 'ai_relay_detect_summary_write', 10, 3 );
+add_filter( 'update_post_metadata', 'ai_relay_filter_summary_meta', 10, 3 );
+add_filter( 'add_post_metadata', 'ai_relay_filter_summary_meta', 10, 3 );
+add_action( 'added_post_meta', 'ai_relay_record_summary_editor', 10, 3 );
+add_action( 'updated_post_meta', 'ai_relay_record_summary_editor', 10, 3 );
 
 // Comment moderation: the hold, the history of verdicts and status changes, the fallback and the pending check.
 add_filter( 'pre_comment_approved', 'ai_relay_hold_comment', 20, 2 );
@@ -67,14 +79,18 @@ foreach ( array( 'ai_relay_events', 'ai_relay_batch_recurrence' ) as $ai_relay_o
 unset( $ai_relay_option );
 
 if ( is_admin() ) {
+	require_once __DIR__ . '/includes/admin-kses.php';
 	require_once __DIR__ . '/includes/admin-settings.php';
 	require_once __DIR__ . '/includes/admin-test-event.php';
 	require_once __DIR__ . '/includes/admin-deliveries.php';
 	require_once __DIR__ . '/includes/summary-ui.php';
 	require_once __DIR__ . '/includes/admin-comments.php';
 	require_once __DIR__ . '/includes/admin-batch.php';
+	require_once __DIR__ . '/includes/admin-dashboard.php';
 
 	add_action( 'admin_init', 'ai_relay_register_settings' );
+	// Sites that had the plugin active before the role existed get it without a reactivation.
+	add_action( 'admin_init', 'ai_relay_add_role' );
 	add_action( 'admin_init', 'ai_relay_add_settings_fields' );
 	add_action( 'admin_menu', 'ai_relay_add_settings_page' );
 	add_action( 'admin_enqueue_scripts', 'ai_relay_admin_styles' );
@@ -82,6 +98,7 @@ if ( is_admin() ) {
 	add_action( 'admin_post_ai_relay_retry', 'ai_relay_handle_retry' );
 	add_action( 'admin_post_ai_relay_batch_now', 'ai_relay_handle_batch_now' );
 	add_action( 'admin_notices', 'ai_relay_failed_notice' );
+	add_action( 'wp_dashboard_setup', 'ai_relay_add_dashboard_widget' );
 
 	add_filter( 'manage_post_posts_columns', 'ai_relay_add_summary_column' );
 	add_action( 'manage_post_posts_custom_column', 'ai_relay_render_summary_column', 10, 2 );

@@ -1,8 +1,11 @@
 # The seed's "Celery Task (AI workflow)", as written: the AI step is the seed's own placeholder (`pass`), so a run
-# costs what the seed's design itself costs: two status updates around it.
+# costs what the seed's design itself costs: two status updates around it. With SEED_WORK=enrich the placeholder
+# does what the relay's enrichPost does (relay/enrich.py), for the whole-loop comparison; nothing else changes.
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
+from .enrich import enrich_post
 from .models import WebhookEvent
 
 
@@ -16,7 +19,8 @@ def process_wp_event(self, event_id: int):
         if evt.event == "post.published":
             # Example: call LLM to generate SEO summary; push to WP via REST API.
             # External calls should have timeouts and circuit breakers.
-            pass
+            if settings.SEED_WORK == "enrich":
+                enrich_post(evt.payload)
         else:
             pass
         with transaction.atomic():

@@ -50,6 +50,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 
+# What the task's AI step does: `pass` (the seed as written) or `enrich` (relay/enrich.py: the relay's enrichPost
+# work, against the WordPress and OpenAI-compatible server below).
+SEED_WORK = os.environ.get("SEED_WORK", "pass")
+WP_BASE_URL = os.environ.get("WP_BASE_URL", "")
+WP_USERNAME = os.environ.get("WP_USERNAME", "")
+WP_APP_PASSWORD = os.environ.get("WP_APP_PASSWORD", "")
+OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "")
+OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
+OPENAI_MODEL = os.environ.get("OPENAI_MODEL", "")
+
 CELERY_BROKER_URL = os.environ["SEED_REDIS_URL"]
 CELERY_TASK_IGNORE_RESULT = True
 

@@ -22,13 +22,14 @@ export async function runCommand(
   command: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  cwd = ROOT,
   /** The hang guard; a command that does real work for minutes (a model answering) raises it. */
   timeoutMs = COMMAND_TIMEOUT_MS,
 ): Promise<CliResult> {
   const temporalDir = dirname(await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH));
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: ROOT,
+      cwd,
       env: { PATH: [temporalDir, process.env.PATH ?? ''].join(delimiter), HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -47,5 +48,5 @@ export async function runCommand(
 
 /** `wp-ai-relay <args>` from the sources (`npm run relay -- <args>` without npm's own output). */
 export function runRelayCli(args: readonly string[], env: Record<string, string> = {}, timeoutMs?: number): Promise<CliResult> {
-  return runCommand(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], env, timeoutMs);
+  return runCommand(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], env, ROOT, timeoutMs);
 }

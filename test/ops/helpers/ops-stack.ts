@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { EnrichPostResult } from '../../../workflows';
+import type { EnrichPostResult } from '../../../contract/post-summary';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import { TEST_PAYLOAD_KEYS } from '../../support/relay';
 import { startStack, type Stack } from '../../support/stack';

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 
-/** Debian's WordPress package: every site root is a copy of it. */
-export const WORDPRESS_DIR = '/usr/share/wordpress';
 /** Symlinked into each site, so a test run always loads the plugin as it is in the working tree. */
 export const PLUGIN_DIR = resolve(__dirname, '../../../wordpress-plugin/wp-ai-relay');
 export const PLUGIN_FILE = 'wp-ai-relay/wp-ai-relay.php';

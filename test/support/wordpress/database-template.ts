@@ -3,20 +3,21 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_USER, DB_NAME, WORDPRESS_DIR } from './constants';
+import { ADMIN_USER, DB_NAME } from './constants';
 import { installDb, startMariaDb } from './mariadb';
 import { runPhpIn } from './php';
 import { killGroup, stopGroup } from './processes';
 import { buildSiteRoot } from './site-root';
+import type { WordPressInstall } from './versions';
 
 /**
  * A MariaDB datadir holding a freshly installed WordPress, built on first use and cached under a key of the
  * MariaDB binary, WordPress version and install script, so a change to any of them builds a new one.
  */
-export async function databaseTemplate(): Promise<string> {
+export async function databaseTemplate(wordpress: WordPressInstall): Promise<string> {
   const mariadbd = statSync('/usr/sbin/mariadbd');
   const key = createHash('sha256')
-    .update(await readFile(join(WORDPRESS_DIR, 'wp-includes/version.php')))
+    .update(await readFile(join(wordpress.dir, 'wp-includes/version.php')))
     .update(`${mariadbd.size}:${mariadbd.mtimeMs}`)
     .update(INSTALL_SCRIPT)
     .digest('hex')
@@ -28,7 +29,7 @@ export async function databaseTemplate(): Promise<string> {
   await mkdir(cacheRoot, { recursive: true });
   const build = await mkdtemp(join(cacheRoot, 'build-'));
   try {
-    await installWordPress(build);
+    await installWordPress(build, wordpress);
   } catch (error) {
     await rm(build, { recursive: true, force: true });
     throw error;
@@ -44,14 +45,14 @@ export async function databaseTemplate(): Promise<string> {
   return template;
 }
 
-async function installWordPress(build: string): Promise<void> {
+async function installWordPress(build: string, wordpress: WordPressInstall): Promise<void> {
   const socket = join(build, 'mysql.sock');
   await installDb(build);
   const mariadb = await startMariaDb(build, socket);
   const kill = () => killGroup(mariadb);
   process.once('exit', kill);
   try {
-    await buildSiteRoot(build, socket, {});
+    await buildSiteRoot(build, socket, wordpress.dir, {});
     await runPhpIn(build, INSTALL_SCRIPT, { loadWordPress: false });
   } finally {
     await stopGroup(mariadb);

@@ -1,26 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DB_NAME, PLUGIN_DIR, WORDPRESS_DIR } from './constants';
+import { DB_NAME, PLUGIN_DIR } from './constants';
 import { phpString, phpValue } from './php';
 import { run } from './processes';
 import type { ConfigValue } from './types';
 
 /**
- * A copy of Debian's WordPress (hard links where the file system allows, so it is instant) with our own
+ * A copy of Debian's WordPress in `wordpressDir` (hard links where the file system allows, so it is instant) with our own
  * wp-config.php and wp-content. Not symlinks: WordPress looks for wp-config.php beside the real path of
  * wp-load.php, which would be Debian's own.
  */
 export async function buildSiteRoot(
   dir: string,
   socket: string,
+  wordpressDir: string,
   constants: Readonly<Record<string, ConfigValue>>,
   configExtra = '',
 ): Promise<void> {
   const site = join(dir, 'site');
   await mkdir(site);
   const skip = new Set(['wp-config.php', 'wp-config-sample.php', 'wp-content', '.htaccess']);
-  const entries = (await readdir(WORDPRESS_DIR)).filter((name) => !skip.has(name)).map((n) => join(WORDPRESS_DIR, n));
+  const entries = (await readdir(wordpressDir)).filter((name) => !skip.has(name)).map((n) => join(wordpressDir, n));
   // -L: Debian links some files to other packages by relative paths (getID3, underscore, cropper), which would
   // point nowhere from the copy.
   try {
@@ -32,7 +33,7 @@ export async function buildSiteRoot(
   await mkdir(join(content, 'plugins'), { recursive: true });
   await mkdir(join(content, 'mu-plugins'));
   await mkdir(join(content, 'uploads'));
-  await symlink(join(WORDPRESS_DIR, 'wp-content/themes'), join(content, 'themes'));
+  await symlink(join(wordpressDir, 'wp-content/themes'), join(content, 'themes'));
   await symlink(PLUGIN_DIR, join(content, 'plugins/wp-ai-relay'));
   await writeFile(join(content, 'mu-plugins/test-harness.php'), MU_PLUGIN);
   await writeFile(join(site, 'wp-config.php'), wpConfig(dir, socket, constants, configExtra));

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_USER, DB_NAME, WORDPRESS_DIR } from './constants';
+import { ADMIN_USER, DB_NAME } from './constants';
 import { databaseTemplate } from './database-template';
 import { login } from './login';
 import { startMariaDb } from './mariadb';
@@ -13,18 +13,18 @@ import { killGroup, run, stopGroup } from './processes';
 import { setOptionsScript, setupScript, shiftCronScript } from './site-scripts';
 import { buildSiteRoot } from './site-root';
 import type { WordPress, WordPressOptions } from './types';
+import { wordpressInstall, wordpressSeries } from './versions';
 import { requireSystemFiles } from '../system-packages';
 
 /**
- * A real WordPress (Debian's package, served by `php -S` with 4 workers) on a private MariaDB, in a temp dir,
- * with the wp-ai-relay plugin symlinked from this repository and activated. Every call gets a fresh site and
+ * A real WordPress (Debian's package, 6.8 or 6.1 as `options.version` or TEST_WORDPRESS says, served by `php -S`
+ * with 4 workers) on a private MariaDB, in a temp dir, with the wp-ai-relay plugin symlinked from this repository and activated. Every call gets a fresh site and
  * database: a copy of a freshly installed one, built once per machine and kept in the OS temp dir.
  */
 export async function startWordPress(options: WordPressOptions = {}): Promise<WordPress> {
+  const wordpress = wordpressInstall(options.version ?? wordpressSeries());
   requireSystemFiles([
-    { path: `${WORDPRESS_DIR}/wp-settings.php`, pkg: 'wordpress' },
-    // WordPress 6.1's default theme: without it the front end renders an empty page.
-    { path: `${WORDPRESS_DIR}/wp-content/themes/twentytwentythree/theme.json`, pkg: 'wordpress-theme-twentytwentythree' },
+    ...wordpress.needs,
     { path: '/usr/bin/php', pkg: 'php-cli' },
     { path: '/usr/sbin/mariadbd', pkg: 'mariadb-server' },
   ]);
@@ -41,10 +41,10 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
     const socket = join(dir, 'mysql.sock');
     await Promise.all([
       (async () => {
-        await run('cp', ['-a', join(await databaseTemplate(), 'db'), join(dir, 'db')]);
+        await run('cp', ['-a', join(await databaseTemplate(wordpress), 'db'), join(dir, 'db')]);
         processes.push(await startMariaDb(dir, socket));
       })(),
-      buildSiteRoot(dir, socket, options.constants ?? {}, options.configExtra),
+      buildSiteRoot(dir, socket, wordpress.dir, options.constants ?? {}, options.configExtra),
     ]);
     const { server, port } = await startPhpServer(dir);
     processes.push(server);
@@ -58,6 +58,7 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
     let stopped: Promise<void> | undefined;
     return {
       baseUrl,
+      version: wordpress.series,
       adminUser: ADMIN_USER,
       adminPassword,
       appPassword,

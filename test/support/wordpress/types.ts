@@ -1,3 +1,5 @@
+import type { WordPressSeries } from './versions';
+
 export type ConfigValue = string | number | boolean;
 
 export interface WordPressOptions {
@@ -10,6 +12,8 @@ export interface WordPressOptions {
    * defines), e.g. a deployment's configuration file to boot WordPress exactly as that deployment does.
    */
   readonly configExtra?: string;
+  /** Which WordPress; by default TEST_WORDPRESS's (6.8 when unset). */
+  readonly version?: WordPressSeries;
   /** Activate the wp-ai-relay plugin (default true). */
   readonly activatePlugin?: boolean;
   /** Keep the temp dir (database, logs, site root) after `stop()`. `WP_HARNESS_KEEP=1` does the same. */
@@ -19,6 +23,8 @@ export interface WordPressOptions {
 export interface WordPress {
   /** `http://127.0.0.1:<port>`, no trailing slash. Pretty permalinks are on, so `/wp-json/…` works. */
   readonly baseUrl: string;
+  /** The WordPress version this site runs. */
+  readonly version: WordPressSeries;
   readonly adminUser: string;
   /** The admin's login password, for wp-login.php (browser tests). */
   readonly adminPassword: string;

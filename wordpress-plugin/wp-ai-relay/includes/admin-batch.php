@@ -12,7 +12,7 @@ defined( 'ABSPATH' ) || exit;
 /** @return array{published: int, current: int} Counted in the database: the relay's hash, recomputed by MySQL. */
 function ai_relay_summary_coverage(): array {
 	global $wpdb;
-	[ $where, $types ] = ai_relay_backlog_where();
+	list( $where, $types ) = ai_relay_backlog_where();
 	// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $where holds placeholders only.
 	$row = $wpdb->get_row(
 		$wpdb->prepare(

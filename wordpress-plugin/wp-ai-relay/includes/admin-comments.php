@@ -18,6 +18,16 @@ function ai_relay_add_verdict_column( array $columns ): array {
 	return $columns;
 }
 
+/** @return array<string, string> Each verdict label and its name on screen. */
+function ai_relay_label_names(): array {
+	return array(
+		'spam'     => __( 'Spam', 'wp-ai-relay' ),
+		'toxic'    => __( 'Toxic', 'wp-ai-relay' ),
+		'question' => __( 'Question', 'wp-ai-relay' ),
+		'ok'       => __( 'OK', 'wp-ai-relay' ),
+	);
+}
+
 function ai_relay_render_verdict_column( string $column, $comment_id ): void {
 	if ( 'ai_relay_verdict' !== $column ) {
 		return;
@@ -27,12 +37,7 @@ function ai_relay_render_verdict_column( string $column, $comment_id ): void {
 		echo '<span aria-hidden="true">—</span>';
 		return;
 	}
-	$labels   = array(
-		'spam'     => __( 'Spam', 'wp-ai-relay' ),
-		'toxic'    => __( 'Toxic', 'wp-ai-relay' ),
-		'question' => __( 'Question', 'wp-ai-relay' ),
-		'ok'       => __( 'OK', 'wp-ai-relay' ),
-	);
+	$labels   = ai_relay_label_names();
 	$decision = ai_relay_moderator_decision( (int) $comment_id );
 	printf(
 		'<div class="ai-relay-verdict" data-label="%1$s"><strong class="ai-relay-verdict-label">%2$s</strong> <span class="ai-relay-verdict-confidence">%3$s</span><br><span class="ai-relay-verdict-reason">%4$s</span>%5$s</div>',
@@ -45,7 +50,7 @@ function ai_relay_render_verdict_column( string $column, $comment_id ): void {
 }
 
 function ai_relay_recheck_url( int $comment_id ): string {
-	return wp_nonce_url( admin_url( 'admin-post.php?action=ai_relay_recheck&c=' . $comment_id ), 'ai_relay_recheck_' . $comment_id );
+	return wp_nonce_url( admin_url( 'admin-post.php?action=ai_relay_recheck&c=' . $comment_id ), 'ai_relay_recheck' );
 }
 
 function ai_relay_comment_row_actions( array $actions, $comment ): array {
@@ -56,8 +61,10 @@ function ai_relay_comment_row_actions( array $actions, $comment ): array {
 }
 
 function ai_relay_handle_recheck(): void {
+	// One nonce action for every comment, so it is checked before any input is read; which comments this user
+	// may re-check is the capability check's to decide.
+	check_admin_referer( 'ai_relay_recheck' );
 	$comment_id = isset( $_GET['c'] ) ? absint( $_GET['c'] ) : 0;
-	check_admin_referer( 'ai_relay_recheck_' . $comment_id );
 	if ( ! current_user_can( 'edit_comment', $comment_id ) ) {
 		wp_die( esc_html__( 'You may not moderate this comment.', 'wp-ai-relay' ), 403 );
 	}
@@ -119,7 +126,7 @@ function ai_relay_comments_notice(): void {
 		return;
 	}
 	// Display only: the counts come from our own redirect and are printed as integers.
-	// phpcs:disable WordPress.Security.NonceVerification.Recommended
+	// phpcs:disable WordPress.Security.NonceVerification.Recommended, WpAiRelay.Security.NonceBeforeInput.Recommended
 	if ( isset( $_GET['ai_relay_rechecked'] ) ) {
 		$sent    = absint( $_GET['ai_relay_rechecked'] );
 		$skipped = isset( $_GET['ai_relay_skipped'] ) ? absint( $_GET['ai_relay_skipped'] ) : 0;
@@ -134,5 +141,5 @@ function ai_relay_comments_notice(): void {
 	if ( isset( $_GET['ai_relay_checking'] ) ) {
 		printf( '<div class="notice notice-info is-dismissible"><p>%s</p></div>', esc_html__( 'The pending comments are being sent to the AI in the background, a page at a time; their verdicts appear here as they come in.', 'wp-ai-relay' ) );
 	}
-	// phpcs:enable WordPress.Security.NonceVerification.Recommended
+	// phpcs:enable WordPress.Security.NonceVerification.Recommended, WpAiRelay.Security.NonceBeforeInput.Recommended
 }

@@ -43,7 +43,7 @@ function ai_relay_render_deliveries(): void {
 			esc_html( ai_relay_status_label( $row ) ),
 			(int) $row->attempts,
 			esc_html( ai_relay_answer_label( $row ) ),
-			'failed' === $row->status ? ai_relay_retry_button( (int) $row->id ) : '',
+			'failed' === $row->status ? wp_kses( ai_relay_retry_button( (int) $row->id ), ai_relay_allowed_form_html() ) : '',
 			esc_html( $row->idempotency_key )
 		);
 	}
@@ -78,18 +78,19 @@ function ai_relay_retry_button( int $id ): string {
 		'<form method="post" action="%s"><input type="hidden" name="action" value="ai_relay_retry"><input type="hidden" name="id" value="%d">%s<button type="submit" class="button button-small">%s</button></form>',
 		esc_url( admin_url( 'admin-post.php' ) ),
 		$id,
-		wp_nonce_field( 'ai_relay_retry_' . $id, '_wpnonce', true, false ),
+		wp_nonce_field( 'ai_relay_retry', '_wpnonce', true, false ),
 		esc_html__( 'Retry', 'wp-ai-relay' )
 	);
 }
 
 /** Retry of a failed delivery, after the admin fixed what made it fail (a secret, an endpoint). */
 function ai_relay_handle_retry(): void {
-	$id = isset( $_POST['id'] ) ? absint( $_POST['id'] ) : 0;
 	if ( ! current_user_can( 'manage_options' ) ) {
 		wp_die( esc_html__( 'You do not have permission to manage AI Relay.', 'wp-ai-relay' ), 403 );
 	}
-	check_admin_referer( 'ai_relay_retry_' . $id );
+	// One nonce action for every delivery, so it is checked before any input is read.
+	check_admin_referer( 'ai_relay_retry' );
+	$id = isset( $_POST['id'] ) ? absint( $_POST['id'] ) : 0;
 	if ( ai_relay_outbox_requeue( $id ) ) {
 		ai_relay_deliver( $id, AI_RELAY_FIRST_ATTEMPT_TIMEOUT );
 	}

@@ -46,7 +46,7 @@ function ai_relay_add_settings_fields(): void {
 		'ai_relay_comment_hold'     => array( __( 'Comments', 'wp-ai-relay' ), 'ai_relay_field_comment_hold', 'ai_relay_events' ),
 		'ai_relay_lead_fields'      => array( __( 'Lead fields', 'wp-ai-relay' ), 'ai_relay_field_lead_fields', 'ai_relay_events' ),
 	);
-	foreach ( $fields as $id => [ $title, $render, $section ] ) {
+	foreach ( $fields as $id => list( $title, $render, $section ) ) {
 		add_settings_field( $id, $title, $render, AI_RELAY_PAGE, $section, array( 'label_for' => $id ) );
 	}
 }
@@ -162,8 +162,8 @@ function ai_relay_field_comment_hold(): void {
 	printf(
 		/* translators: 1: number of minutes field, 2: approve/leave pending choice */
 		'<label>' . esc_html__( 'When no verdict has come after %1$s minutes (the relay or the AI is down): %2$s', 'wp-ai-relay' ) . '</label>',
-		$minutes, // phpcs:ignore WordPress.Security.EscapeOutput -- built above from escaped parts.
-		$select // phpcs:ignore WordPress.Security.EscapeOutput -- built above from escaped parts.
+		wp_kses( $minutes, ai_relay_allowed_form_html() ),
+		wp_kses( $select, ai_relay_allowed_form_html() )
 	);
 	ai_relay_render_spam_mode();
 }
@@ -179,7 +179,7 @@ function ai_relay_render_spam_mode(): void {
 			'number'   => 1,
 			'orderby'  => 'comment_ID',
 			'order'    => 'DESC',
-			'status'   => 'all',
+			'status'   => array( 'hold', 'approve', 'spam', 'trash' ), // 'all' leaves spam out.
 		)
 	);
 	$verdict = $latest ? ai_relay_comment_verdict( (int) $latest[0]->comment_ID ) : null;

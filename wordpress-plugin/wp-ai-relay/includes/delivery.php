@@ -129,11 +129,12 @@ function ai_relay_deliver( int $id, int $timeout ): void {
 function ai_relay_send_at_shutdown( int $id ): void {
 	static $ids = array();
 	if ( array() === $ids ) {
-		add_action( 'shutdown', static function () use ( &$ids ) {
+		$send_all = static function () use ( &$ids ) {
 			foreach ( $ids as $queued ) {
 				ai_relay_deliver( $queued, AI_RELAY_FIRST_ATTEMPT_TIMEOUT );
 			}
-		} );
+		};
+		add_action( 'shutdown', $send_all );
 	}
 	$ids[] = $id;
 }

@@ -1,6 +1,6 @@
 <?php
 /**
- * Events: WordPress hooks turned into payloads (the relay's schemas in src/webhooks/events.ts), each with a key
+ * Events: WordPress hooks turned into payloads (the relay's schemas in contract/events.ts), each with a key
  * derived from the event itself, stored in the outbox and sent.
  *
  * @package wp-ai-relay

@@ -9,6 +9,7 @@ defined( 'ABSPATH' ) || exit;
 
 function ai_relay_activate(): void {
 	ai_relay_install_outbox();
+	ai_relay_add_role();
 	// The secret lives in wp-config.php when the constant is set; a copy left in the database from before goes.
 	if ( ai_relay_secret_is_constant() ) {
 		delete_option( 'ai_relay_secret' );

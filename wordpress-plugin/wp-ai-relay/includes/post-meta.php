@@ -12,15 +12,49 @@ defined( 'ABSPATH' ) || exit;
 const AI_RELAY_META_SUMMARY = 'ai_relay_summary';
 const AI_RELAY_META_HASH    = 'ai_relay_summary_hash';
 const AI_RELAY_META_RUN     = 'ai_relay_summary_run';
+// Who made the summary theirs (a user ID; 0 or absent: the AI's), and when (Unix seconds). See summary-ownership.php.
+const AI_RELAY_META_EDITOR    = 'ai_relay_summary_editor';
+const AI_RELAY_META_EDITED_AT = 'ai_relay_summary_edited_at';
 
 function ai_relay_register_post_meta(): void {
 	$meta = array(
-		// The summary text.
-		AI_RELAY_META_SUMMARY => array( 'sanitize_callback' => 'sanitize_textarea_field', 'schema' => array() ),
-		// sha256 hex of the content the summary was made from; the worker skips content that has not changed.
-		AI_RELAY_META_HASH    => array( 'sanitize_callback' => 'ai_relay_sanitize_hash', 'schema' => array( 'pattern' => '^[0-9a-fA-F]{64}$' ) ),
+		// The summary text: the relay's, or an editor's who changed it.
+		AI_RELAY_META_SUMMARY   => array(
+			'sanitize_callback' => 'sanitize_textarea_field',
+			'schema'            => array( 'type' => 'string' ),
+			'auth_callback'     => 'ai_relay_can_edit_meta',
+		),
+		// sha256 hex of the content the summary was made from; the worker skips content that has not changed, so
+		// only the relay's user may set it.
+		AI_RELAY_META_HASH      => array(
+			'sanitize_callback' => 'ai_relay_sanitize_hash',
+			'schema'            => array(
+				'type'    => 'string',
+				'pattern' => '^[0-9a-fA-F]{64}$',
+			),
+			'auth_callback'     => 'ai_relay_can_write_back',
+		),
 		// "<workflowId>/<runId>" of the Temporal run that wrote it, to find that run in the Web UI.
-		AI_RELAY_META_RUN     => array( 'sanitize_callback' => 'sanitize_text_field', 'schema' => array( 'maxLength' => 512 ) ),
+		AI_RELAY_META_RUN       => array(
+			'sanitize_callback' => 'sanitize_text_field',
+			'schema'            => array(
+				'type'      => 'string',
+				'maxLength' => 512,
+			),
+			'auth_callback'     => 'ai_relay_can_write_back',
+		),
+		// Set by the plugin alone (summary-ownership.php): a change of the summary takes it, and saving 0 here hands
+		// it back. Writable through REST only so that the block editor, which saves all the meta it loaded, can.
+		AI_RELAY_META_EDITOR    => array(
+			'sanitize_callback' => 'absint',
+			'schema'            => array( 'type' => 'integer' ),
+			'auth_callback'     => 'ai_relay_can_edit_meta',
+		),
+		AI_RELAY_META_EDITED_AT => array(
+			'sanitize_callback' => 'absint',
+			'schema'            => array( 'type' => 'integer' ),
+			'auth_callback'     => 'ai_relay_can_edit_meta',
+		),
 	);
 	foreach ( ai_relay_post_types() as $post_type ) {
 		foreach ( $meta as $key => $options ) {
@@ -29,10 +63,10 @@ function ai_relay_register_post_meta(): void {
 				$key,
 				array(
 					'single'            => true,
-					'type'              => 'string',
-					'show_in_rest'      => array( 'schema' => array( 'type' => 'string' ) + $options['schema'] ),
+					'type'              => $options['schema']['type'],
+					'show_in_rest'      => array( 'schema' => $options['schema'] ),
 					'sanitize_callback' => $options['sanitize_callback'],
-					'auth_callback'     => 'ai_relay_can_edit_meta',
+					'auth_callback'     => $options['auth_callback'],
 				)
 			);
 		}

@@ -37,9 +37,9 @@ function ai_relay_backlog_where(): array {
 
 function ai_relay_rest_summary_backlog( WP_REST_Request $request ): WP_REST_Response {
 	global $wpdb;
-	$after               = (int) $request['after'];
-	$per_page            = (int) $request['per_page'];
-	[ $where, $types ]   = ai_relay_backlog_where();
+	$after                 = (int) $request['after'];
+	$per_page              = (int) $request['per_page'];
+	list( $where, $types ) = ai_relay_backlog_where();
 	// phpcs:disable WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $where holds placeholders only.
 	$ids   = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( "SELECT ID FROM {$wpdb->posts} WHERE ID > %d AND {$where} ORDER BY ID ASC LIMIT %d", array_merge( array( $after ), $types, array( $per_page ) ) ) ) );
 	$total = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->posts} WHERE {$where}", $types ) );

@@ -34,13 +34,19 @@ function ai_relay_enqueue_editor_panel(): void {
 	if ( ! $screen || ! in_array( $screen->post_type, ai_relay_post_types(), true ) ) {
 		return;
 	}
+	$dependencies = array( 'wp-plugins', 'wp-editor', 'wp-element', 'wp-data', 'wp-i18n', 'wp-components', 'wp-core-data' );
+	// Before 6.6 the panel component lives in wp-edit-post only (see assets/editor-panel.js).
+	if ( version_compare( get_bloginfo( 'version' ), '6.6', '<' ) ) {
+		$dependencies[] = 'wp-edit-post';
+	}
 	wp_enqueue_script(
 		'ai-relay-editor-panel',
 		plugins_url( 'assets/editor-panel.js', AI_RELAY_FILE ),
-		array( 'wp-plugins', 'wp-edit-post', 'wp-element', 'wp-data', 'wp-i18n' ),
+		$dependencies,
 		AI_RELAY_VERSION,
 		true
 	);
+	wp_set_script_translations( 'ai-relay-editor-panel', 'wp-ai-relay', plugin_dir_path( AI_RELAY_FILE ) . 'languages' );
 }
 
 function ai_relay_add_classic_meta_box(): void {

@@ -1,0 +1,35 @@
+import type { AutomationSettings, BacklogPage } from './batch';
+import type {
+  ApplyVerdictInput,
+  ApplyVerdictResult,
+  ClassifiedComment,
+  ClassifyCommentInput,
+  CommentForModeration,
+} from './comment-moderation';
+import type { LeadSubmitted } from './events';
+import type { CrmAnswer, DeliverLeadInput, LeadScore, NormalizedLead } from './leads';
+import type { LlmCall } from './llm-call';
+import type { PostForSummary, SummarizeInput, Summary, WriteSummaryInput } from './post-summary';
+import type { CheckTokenBudgetInput, RecordTokenSpendInput, TokenBudgetCheck } from './token-budget';
+
+/**
+ * Every activity as the workflows call it. activities/ implements it (createActivities returns exactly this), so
+ * workflows proxy activities without importing the code that does I/O, and a signature changed on either side
+ * fails typecheck on both.
+ */
+export interface Activities {
+  fetchPost(postId: number, restBase?: string): Promise<PostForSummary>;
+  writeSummary(input: WriteSummaryInput): Promise<void>;
+  // llm: what the call cost (activities always report it; absent from results recorded before it was kept).
+  summarizePost(input: SummarizeInput): Promise<Summary & { readonly llm?: LlmCall }>;
+  listSummaryBacklog(input: { after: number; perPage: number }): Promise<BacklogPage>;
+  readAutomationSettings(): Promise<AutomationSettings>;
+  fetchComment(commentId: number): Promise<CommentForModeration | null>;
+  classifyComment(input: ClassifyCommentInput): Promise<ClassifiedComment>;
+  applyCommentVerdict(input: ApplyVerdictInput): Promise<ApplyVerdictResult>;
+  normalizeLead(event: LeadSubmitted): Promise<NormalizedLead>;
+  scoreLead(lead: NormalizedLead): Promise<LeadScore & { readonly llm?: LlmCall }>;
+  deliverLead(input: DeliverLeadInput): Promise<CrmAnswer>;
+  checkTokenBudget(input: CheckTokenBudgetInput): Promise<TokenBudgetCheck>;
+  recordTokenSpend(input: RecordTokenSpendInput): Promise<{ spent: number }>;
+}

@@ -1,0 +1,66 @@
+import type { Duration } from '@temporalio/common';
+import { z } from 'zod';
+import type { LlmCall } from './llm-call';
+
+/**
+ * enrichPost's own input: which post to summarise. The post is fetched as it is when the run gets to it, so
+ * nothing else of the event that asked for it (a publish, an edit, a batch) is needed, nor kept in its history.
+ */
+export const summariseInputSchema = z.object({
+  postId: z.number().int().positive(),
+  /** The post type's REST collection; `posts` when absent. */
+  restBase: z.string().min(1).optional(),
+  /**
+   * The give-up point of the run that asked for the summary (a batch, a post's edits), so its activities retry as
+   * long as that run's own: a child does not inherit its parent's memo. Absent: this run's memo, or the default.
+   */
+  giveUpAfter: z.custom<Duration>((value) => typeof value === 'string' || typeof value === 'number').optional(),
+  /** The daily token budget of the run that asked for the summary (TOKEN_BUDGET_PER_DAY), for the same reason. */
+  tokenBudget: z.object({ site: z.string(), perDay: z.number().int().positive() }).optional(),
+});
+export type SummariseInput = z.infer<typeof summariseInputSchema>;
+
+export type EnrichPostResult =
+  | {
+      readonly outcome: 'summarized';
+      readonly postId: number;
+      readonly summary: string;
+      readonly contentHash: string;
+      /** The prompt version and tokens of the summary; absent from runs recorded before they were kept. */
+      readonly llm?: LlmCall;
+    }
+  | { readonly outcome: 'unchanged' | 'not_published'; readonly postId: number; readonly contentHash: string };
+
+/** What a parent learns from one summary child: its outcome, or that another run already owns that workflow ID. */
+export type ChildOutcome = EnrichPostResult['outcome'] | 'already_started' | 'failed';
+
+export const postForSummarySchema = z.object({
+  id: z.number().int(),
+  status: z.string(),
+  title: z.string(),
+  content: z.string(),
+  contentHash: z.string(),
+  summaryHash: z.string().nullable(),
+});
+export type PostForSummary = z.infer<typeof postForSummarySchema>;
+
+export interface WriteSummaryInput {
+  readonly postId: number;
+  readonly summary: string;
+  readonly contentHash: string;
+  /** "<workflowId>/<runId>" of the run that made the summary. */
+  readonly run: string;
+  /** The post type's REST collection; `posts` when absent. */
+  readonly restBase?: string;
+}
+
+/** The prompt asks for at most 60 words: 600 characters hold that in any language with spaces, and no more. */
+export const summarySchema = z.object({
+  summary: z.string().min(1).max(600),
+});
+export type Summary = z.infer<typeof summarySchema>;
+
+export interface SummarizeInput {
+  readonly title: string;
+  readonly content: string;
+}

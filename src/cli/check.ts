@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { createOpenAI } from '../../activities';
+import { classifyFailure, originOf, serviceAt } from '../../activities/failures';
+import { WordPressClient } from '../../activities/wordpress-client';
+import { loadConfig } from '../config';
+import { UsageError } from './errors';
+
+export const usage = 'wp-ai-relay check   (probes OPENAI_BASE_URL and WP_BASE_URL with the configured credentials)';
+
+interface Probe {
+  readonly name: string;
+  run(): Promise<void>;
+}
+
+/**
+ * A wrong URL or credential is visible before the first run: the LLM is asked for its model list, WordPress for the
+ * configured user (which needs the Application Password to work). Each failure is worded as a run's would be.
+ * Exits 1 when any probe fails.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
+  const config = loadConfig();
+  const probes: Probe[] = [
+    {
+      name: serviceAt('LLM', originOf(config.openai.baseURL ?? 'https://api.openai.com/v1')),
+      async run() {
+        const openai = createOpenAI(config.openai);
+        try {
+          await openai.models.list();
+        } catch (error) {
+          throw classifyFailure('LLM', error, { origin: originOf(openai.baseURL) });
+        }
+      },
+    },
+    {
+      name: serviceAt('WordPress', originOf(config.wordpress.baseUrl)),
+      async run() {
+        await WordPressClient.fromConfig(config.wordpress).request('GET', 'wp/v2/users/me?context=edit');
+      },
+    },
+  ];
+  let failed = 0;
+  for (const probe of probes) {
+    try {
+      await probe.run();
+      console.log(`ok    ${probe.name}`);
+    } catch (error) {
+      failed += 1;
+      const classified = classifyFailure(probe.name.startsWith('LLM') ? 'LLM' : 'WordPress', error);
+      console.log(`FAIL  ${(classified as Error).message ?? String(classified)}`);
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}

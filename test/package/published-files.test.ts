@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+const ROOT = join(__dirname, '..', '..');
+/** What a clone does not have (.gitignore): installs, builds, local state. */
+const NOT_IN_A_CLONE = new Set(['node_modules', 'dist', '.git', '.data', '.scratch', '.tools', 'test-results']);
+/** The product: the receiver, the worker and the CLI, compiled, with the data files they read. */
+const PRODUCT = /^dist\/(src|contract|workflows|activities)\/[\w./-]+\.(js|json)$/;
+const MANIFESTS = new Set(['package.json', 'README.md', 'LICENSE']);
+
+/**
+ * What `npm publish` would ship, from `npm pack --dry-run` in a copy of this tree (its prepack builds dist/ there,
+ * so a stale local dist/ cannot hide or add anything, and the checkout's own dist/ is left to the tests using it).
+ */
+describe('the published package', () => {
+  let dir: string;
+  let files: string[];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-pack-'));
+    cpSync(ROOT, dir, { recursive: true, filter: (source) => source === ROOT || !NOT_IN_A_CLONE.has(basename(source)) });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
+    const { stdout } = await promisify(execFile)(npm[0]!, [...npm.slice(1), 'pack', '--dry-run', '--json'], { cwd: dir, maxBuffer: 16 << 20 });
+    const [pack] = JSON.parse(stdout) as [{ files: { path: string }[] }];
+    files = pack.files.map((file) => file.path).sort();
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds the compiled product, its manifest, README and LICENSE, and nothing else', () => {
+    const other = files.filter((path) => !MANIFESTS.has(path) && !PRODUCT.test(path));
+    assert.deepEqual(other, []);
+    for (const manifest of MANIFESTS) assert.ok(files.includes(manifest), `${manifest} is published`);
+  });
+
+  it('holds every entry point and the workflows and activities the worker loads', () => {
+    for (const entry of ['dist/src/cli.js', 'dist/src/receiver.js', 'dist/src/worker.js', 'dist/src/main.js', 'dist/workflows/index.js', 'dist/activities/index.js']) {
+      assert.ok(files.includes(entry), `${entry} is published`);
+    }
+  });
+
+  it('holds no tooling, tests or source maps: no cluster harness, bench, tests or tools', () => {
+    const tooling = files.filter((path) => /(^|\/)(cluster|bench|test|tools|scripts)\//.test(path) || /\.(map|ts)$/.test(path));
+    assert.deepEqual(tooling, []);
+  });
+});

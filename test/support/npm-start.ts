@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface NpmStart {
+  readonly child: ChildProcess;
+  readonly banner: Promise<string>;
+  output(): string;
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * `npm start` in its own process; `banner` is its first stdout block, `output()` all it printed so far, `stop`
+ * signals npm and waits for its exit.
+ */
+export function startNpmStart(env: Record<string, string>): NpmStart {
+  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const banner = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Whatever other lines come first, the banner starts with "wp-ai-relay" and ends with "Ctrl-C to stop".
+      const start = stdout.search(/^wp-ai-relay (ready|not ready)/m);
+      if (start >= 0 && stdout.includes('Ctrl-C to stop', start)) resolve(stdout.slice(start));
+    });
+    void exited.then((code) => reject(new Error(`npm start exited (${code}) before its banner:\n${stdout}\n${stderr}`)));
+  });
+  banner.catch(() => undefined);
+  return {
+    child,
+    banner,
+    output: () => stdout,
+    async stop(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

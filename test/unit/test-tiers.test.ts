@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+
+const ROOT = join(__dirname, '../..');
+const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+/** The folders a script's `<folder>/*.test.ts` globs name. */
+function folders(script: string): string[] {
+  return [...(scripts[script] ?? '').matchAll(/\b(test\/[\w/-]+)\/\*\.test\.ts\b/g)].map((match) => match[1]!);
+}
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [relative(ROOT, path)] : [];
+  });
+}
+
+describe('npm test', () => {
+  it('runs the unit tier first, then the integration tier', () => {
+    const steps = scripts.test?.split('&&').map((step) => step.trim()) ?? [];
+    assert.equal(steps[0], 'npm run test:unit');
+    assert.ok(steps.includes('npm run test:integration'), scripts.test);
+  });
+
+  it('runs every test file in exactly one tier: a new folder of tests is not silently left out of CI', () => {
+    const tiers = { unit: folders('test:unit'), integration: folders('test:integration') };
+    for (const file of testFiles(join(ROOT, 'test'))) {
+      const inTiers = Object.entries(tiers).filter(([, dirs]) => dirs.includes(dirname(file))).map(([tier]) => tier);
+      assert.equal(inTiers.length, 1, `${file} runs in ${inTiers.length === 0 ? 'no tier' : inTiers.join(' and ')}`);
+    }
+  });
+});
