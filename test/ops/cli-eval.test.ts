@@ -107,7 +107,7 @@ describe('relay eval against the LLM stand-in', () => {
       const out = await runRelayCli(['eval', '--set', 'comments', '--comments', commentsFile, '--limit', '2'], env());
       assert.equal(out.code, 1);
       assert.match(out.stdout, /schema-valid 0\/2 \(0\.0%\), off-schema 0, no answer 2/);
-      assert.match(out.stderr, /no item got an answer from http:\/\/127\.0\.0\.1:\d+\/v1: LLM answered HTTP 401/);
+      assert.match(out.stderr, /no item got an answer from http:\/\/127\.0\.0\.1:\d+\/v1: LLM at \S+ \(OPENAI_BASE_URL\) answered HTTP 401/);
     } finally {
       llm.setDefault({ kind: 'summary' });
     }
