@@ -19,6 +19,9 @@ export const usage =
 
 const SET_NAMES = Object.keys(EVAL_SETS) as EvalSetName[];
 
+/** The longest eval waits for one answer. */
+const EVAL_ANSWER_TIMEOUT_MS = 10 * 60_000;
+
 /**
  * Runs labelled sets through the configured model (OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_API_KEY) with the very
  * activity functions the worker runs, one item at a time, and reports per-label precision and recall, the confusion
@@ -48,8 +51,11 @@ export async function run(argv: string[]): Promise<number> {
   if (values['policy-out'] !== undefined && !sets.includes('comments')) throw new UsageError('--policy-out needs the comments set', usage);
 
   const config = loadConfig();
+  let openai;
   try {
-    createOpenAI(config.openai);
+    // The worker's per-attempt timeout (OPENAI_TIMEOUT_MS) is a retry budget; eval measures the model, one attempt
+    // per item, so it waits for each answer as long as the model takes (its latency is in the report).
+    openai = createOpenAI({ ...config.openai, timeoutMs: EVAL_ANSWER_TIMEOUT_MS });
   } catch (error) {
     if (error instanceof MissingConfigError) {
       throw new CliError(`${error.message.replace(/, then reset the run$/, '')} (a local server that needs no key accepts any value)`, 2);
@@ -69,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
 
-  const activities = createActivities({ settings: activitySettings(config) });
+  const activities = createActivities({ settings: activitySettings(config), openai });
   const progress = (set: string, done: number, total: number) => {
     if (done % 10 === 0 || done === total) process.stderr.write(`${set} ${done}/${total}\n`);
   };
