@@ -9,6 +9,7 @@ import { MissingConfigError } from './failures';
 import { createLeadScoringActivities } from './score-lead';
 import type { ActivitySettings } from './settings';
 import { createSummarizeActivities } from './summarize';
+import { createTokenBudgetActivities } from './token-budget';
 import { WordPressClient } from './wordpress-client';
 import { createWordPressActivities } from './wordpress';
 
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createClassifyCommentActivities(openaiClient, settings),
     ...createLeadScoringActivities(openaiClient, settings.openai),
     ...createCrmActivities(() => (crm ??= CrmClient.fromConfig(settings.crm))),
+    ...createTokenBudgetActivities(),
   };
 }
 

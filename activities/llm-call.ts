@@ -29,12 +29,11 @@ export function currentActivity(): Context | undefined {
 }
 
 /**
- * Counts the call's tokens on the worker's Prometheus endpoint (WORKER_METRICS_ADDRESS), by step (the activity),
- * model and kind (prompt or completion). The SDK's meter adds the activity's own tags (task queue, namespace).
+ * Counts the call's tokens on the worker's Prometheus endpoint (WORKER_METRICS_ADDRESS), by model and kind (prompt
+ * or completion). The SDK's meter adds the step itself as `activityType`, with `namespace` and `taskQueue`.
  */
 export function countTokens(context: Context, call: LlmCall): void {
-  const counter = context.metricMeter.createCounter('wp_ai_relay_llm_tokens', 'tokens', 'LLM tokens spent, by step, model and kind.');
-  const tags = { step: context.info.activityType, model: call.model };
-  counter.add(call.promptTokens, { ...tags, kind: 'prompt' });
-  counter.add(call.completionTokens, { ...tags, kind: 'completion' });
+  const counter = context.metricMeter.createCounter('wp_ai_relay_llm_tokens', 'tokens', 'LLM tokens spent, by step (activityType), model and kind.');
+  counter.add(call.promptTokens, { model: call.model, kind: 'prompt' });
+  counter.add(call.completionTokens, { model: call.model, kind: 'completion' });
 }

@@ -10,6 +10,7 @@ import type { LeadSubmitted } from './events';
 import type { CrmAnswer, DeliverLeadInput, LeadScore, NormalizedLead } from './leads';
 import type { LlmCall } from './llm-call';
 import type { PostForSummary, SummarizeInput, Summary, WriteSummaryInput } from './post-summary';
+import type { CheckTokenBudgetInput, RecordTokenSpendInput, TokenBudgetCheck } from './token-budget';
 
 /**
  * Every activity as the workflows call it. activities/ implements it (createActivities returns exactly this), so
@@ -29,4 +30,6 @@ export interface Activities {
   normalizeLead(event: LeadSubmitted): Promise<NormalizedLead>;
   scoreLead(lead: NormalizedLead): Promise<LeadScore & { readonly llm?: LlmCall }>;
   deliverLead(input: DeliverLeadInput): Promise<CrmAnswer>;
+  checkTokenBudget(input: CheckTokenBudgetInput): Promise<TokenBudgetCheck>;
+  recordTokenSpend(input: RecordTokenSpendInput): Promise<{ spent: number }>;
 }

@@ -15,6 +15,8 @@ export const summariseInputSchema = z.object({
    * long as that run's own: a child does not inherit its parent's memo. Absent: this run's memo, or the default.
    */
   giveUpAfter: z.custom<Duration>((value) => typeof value === 'string' || typeof value === 'number').optional(),
+  /** The daily token budget of the run that asked for the summary (TOKEN_BUDGET_PER_DAY), for the same reason. */
+  tokenBudget: z.object({ site: z.string(), perDay: z.number().int().positive() }).optional(),
 });
 export type SummariseInput = z.infer<typeof summariseInputSchema>;
 

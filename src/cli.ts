@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './config';
 import { CliError } from './cli/errors';
 import * as evaluate from './cli/eval';
+import * as tokenUsage from './cli/usage';
 import * as failed from './cli/failed';
 import * as replay from './cli/replay';
 import * as reset from './cli/reset';
@@ -27,6 +28,7 @@ const commands: Record<string, Command & { summary: string }> = {
   replay: { ...replay, summary: 'check a history against the workflow code' },
   schedule: { ...schedule, summary: 'request a site\'s batch on a cron expression (Temporal Schedules)' },
   eval: { ...evaluate, summary: 'measure the configured model on labelled comments, leads and posts' },
+  usage: { ...tokenUsage, summary: 'LLM tokens (and cost) per site and day, from the runs\' histories' },
 };
 
 function help(): string {

@@ -194,6 +194,9 @@ const envSchema = z.object({
   BATCH_CHILDREN_PER_RUN: z.coerce.number().int().min(10).max(10_000).default(1000),
   EDIT_QUIET_SECONDS: z.coerce.number().min(0.1).max(86_400).default(120),
 
+  // Tokens a site may spend per UTC day; past it, AI steps of runs started meanwhile wait for the next day.
+  TOKEN_BUDGET_PER_DAY: z.coerce.number().int().min(1).optional(),
+
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_METRICS_ADDRESS: optionalBindAddress,
 
@@ -286,6 +289,8 @@ const configSchema = envSchema
         shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
       },
       retry: { giveUpAfter: e.ACTIVITY_GIVE_UP_AFTER },
+      /** Recorded in each run's memo by the receiver, like the give-up point. */
+      tokenBudgetPerDay: e.TOKEN_BUDGET_PER_DAY,
       moderation: {
         thresholds: {
           spam: e.MODERATION_SPAM_THRESHOLD,

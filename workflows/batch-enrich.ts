@@ -16,6 +16,7 @@ import type { ChildOutcome } from '../contract/post-summary';
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
+import { budgetOf } from './token-budget';
 
 /**
  * batch.requested → page through the posts that need a summary (the plugin's backlog route, by post ID) and run
@@ -84,7 +85,7 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
     inFlight++;
     startedHere++;
     pending.push(
-      runSummaryChild(workflowId, { postId: post.id, giveUpAfter })
+      runSummaryChild(workflowId, { postId: post.id, giveUpAfter, ...budgetOf(event.site) })
         .catch((): ChildOutcome => 'failed')
         .then((outcome) => {
           inFlight--;

@@ -7,6 +7,7 @@ import { debounceStatusQuery, postUpdatedUpdate, type DebounceStatus, type EditA
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
+import { budgetOf } from './token-budget';
 
 /** A run with no edit for this long ends; the next edit starts a fresh one (update-with-start). */
 const IDLE_MS = 24 * 60 * 60 * 1000;
@@ -67,7 +68,7 @@ async function summariseLatest(
   const post = await wordpress.fetchPost(first.post_id);
   if (post.status !== 'publish') return 'not_published';
   if (post.summaryHash === post.contentHash) return 'unchanged';
-  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), { postId: post.id, giveUpAfter });
+  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), { postId: post.id, giveUpAfter, ...budgetOf(first.site) });
   if (outcome === 'failed') log.warn('the summary of the latest edit failed; its enrichPost run says why', { postId: post.id });
   return outcome;
 }

@@ -4,6 +4,7 @@ import { llmActivityOptions, wordpressActivityOptions } from '../contract/activi
 import type { LeadSubmitted } from '../contract/events';
 import { crmIdempotencyKey, type EnrichLeadResult } from '../contract/leads';
 import { withRunGiveUp } from './run-give-up';
+import { awaitTokenBudget, recordTokenSpend, siteBudget } from './token-budget';
 
 /**
  * lead.submitted → normalise the fields, score the lead with the LLM, deliver it to the CRM once. The lead's
@@ -14,7 +15,10 @@ export async function enrichLead(event: LeadSubmitted): Promise<EnrichLeadResult
   const service = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
   const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
   const lead = await service.normalizeLead(event);
+  const budget = siteBudget(event.site);
+  await awaitTokenBudget(budget);
   const score = await llm.scoreLead(lead);
+  await recordTokenSpend(budget, score.llm);
   const { workflowId, runId } = workflowInfo();
   const idempotencyKey = crmIdempotencyKey(event.idempotency_key);
   const answer = await service.deliverLead({ idempotencyKey, lead, score, run: `${workflowId}/${runId}` });

@@ -4,6 +4,7 @@ import { llmActivityOptions, wordpressActivityOptions } from '../contract/activi
 import type { PostPublished } from '../contract/events';
 import type { EnrichPostResult, SummariseInput } from '../contract/post-summary';
 import { withRunGiveUp } from './run-give-up';
+import { awaitTokenBudget, budgetOf, recordTokenSpend } from './token-budget';
 
 /**
  * Runs started before enrichPost took an input of its own were given a post.published event (the receiver's, or
@@ -13,7 +14,11 @@ import { withRunGiveUp } from './run-give-up';
  */
 function summariseInputOf(input: SummariseInput | PostPublished): SummariseInput {
   if (!('event' in input)) return input;
-  return input.rest_base === undefined ? { postId: input.post_id } : { postId: input.post_id, restBase: input.rest_base };
+  return {
+    postId: input.post_id,
+    ...(input.rest_base === undefined ? {} : { restBase: input.rest_base }),
+    ...budgetOf(input.site),
+  };
 }
 
 /**
@@ -21,7 +26,7 @@ function summariseInputOf(input: SummariseInput | PostPublished): SummariseInput
  * the one the stored summary was made from, so a re-sent or reset run costs nothing.
  */
 export async function enrichPost(input: SummariseInput | PostPublished): Promise<EnrichPostResult> {
-  const { postId, restBase, giveUpAfter } = summariseInputOf(input);
+  const { postId, restBase, giveUpAfter, tokenBudget } = summariseInputOf(input);
   // Proxied here, not at module level: the give-up point is this run's, from its input or its start.
   const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions, giveUpAfter));
   const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions, giveUpAfter));
@@ -34,7 +39,9 @@ export async function enrichPost(input: SummariseInput | PostPublished): Promise
   if (post.summaryHash === post.contentHash) {
     return { outcome: 'unchanged', postId: post.id, contentHash: post.contentHash };
   }
+  await awaitTokenBudget(tokenBudget);
   const { summary, llm: call } = await llm.summarizePost({ title: post.title, content: post.content });
+  await recordTokenSpend(tokenBudget, call);
   const { workflowId, runId } = workflowInfo();
   await wordpress.writeSummary({
     postId: post.id,

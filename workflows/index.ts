@@ -6,3 +6,4 @@ export { enrichLead } from './enrich-lead';
 export { batchEnrich } from './batch-enrich';
 export { debouncePostUpdates } from './debounce-post-updates';
 export { scheduledBatch } from './scheduled-batch';
+export { tokenBudget } from './token-budget';

@@ -2,10 +2,11 @@ import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../contract/activities';
 import type { LlmCall } from '../contract/llm-call';
 import { llmActivityOptions, wordpressActivityOptions } from '../contract/activity-options';
-import type { CommentStatus, ModerateCommentResult, StoredVerdict } from '../contract/comment-moderation';
+import type { CommentForModeration, CommentStatus, ModerateCommentResult, StoredVerdict } from '../contract/comment-moderation';
 import type { CommentCreated } from '../contract/events';
 import type { ModerationAction } from '../contract/moderation-policy';
 import { withRunGiveUp } from './run-give-up';
+import { awaitTokenBudget, recordTokenSpend, siteBudget } from './token-budget';
 
 /** The status an action asks for; `keep` restores what WordPress itself chose (null: leave it as it is). */
 function statusFor(action: ModerationAction, wordpressStatus: CommentCreated['status']): CommentStatus | null {
@@ -33,13 +34,7 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
   const { workflowId, runId } = workflowInfo();
   const reusable = comment.verdict?.run.startsWith(`${workflowId}/`) ? comment.verdict : null;
   const { label, confidence, reason, action, why, mode, llm: call }: Omit<StoredVerdict, 'run' | 'at'> & { llm?: LlmCall } =
-    reusable ??
-    (await llm.classifyComment({
-      author: comment.author,
-      authorUrl: comment.authorUrl,
-      content: comment.content,
-      isReply: comment.parent > 0,
-    }));
+    reusable ?? (await classify(event.site, llm, comment));
   const verdict: StoredVerdict = {
     label,
     confidence,
@@ -54,4 +49,18 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
   const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, event.status) });
   if (applied.outcome === 'gone') return { outcome: 'gone', commentId };
   return { outcome: applied.outcome, commentId, status: applied.status, verdict, ...(call ? { llm: call } : {}) };
+}
+
+/** The LLM's verdict on the comment, within the site's daily token budget when the run has one. */
+async function classify(site: string, llm: Activities, comment: CommentForModeration) {
+  const budget = siteBudget(site);
+  await awaitTokenBudget(budget);
+  const verdict = await llm.classifyComment({
+    author: comment.author,
+    authorUrl: comment.authorUrl,
+    content: comment.content,
+    isReply: comment.parent > 0,
+  });
+  await recordTokenSpend(budget, verdict.llm);
+  return verdict;
 }

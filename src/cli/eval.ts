@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createActivities, createOpenAI } from '../../activities';
 import { COMMENT_PROMPT } from '../../activities/classify-comment';
@@ -6,16 +7,20 @@ import { LEAD_PROMPT } from '../../activities/score-lead';
 import { SUMMARY_PROMPT } from '../../activities/summarize';
 import { MissingConfigError } from '../../activities/failures';
 import { loadConfig } from '../config';
+import { activitySettings } from '../temporal/worker';
 import { formatReport } from '../eval/format-report';
-import { commentsReport, leadsReport, postsReport, type EvalReport } from '../eval/report';
+import { commentsReport, leadsReport, postsReport, type EvalReport, type MeasuredSpamPolicy } from '../eval/report';
 import { evalComments, evalLeads, evalPosts, type ItemResult } from '../eval/run-eval';
 import { EVAL_SETS, EvalSetError, firstItems, readSet, shippedSetPath, type EvalSetName } from '../eval/sets';
 import { CliError, UsageError } from './errors';
 
 export const usage =
-  'wp-ai-relay eval [--set comments,leads,posts] [--limit N] [--comments FILE] [--leads FILE] [--posts FILE] [--json]';
+  'wp-ai-relay eval [--set comments,leads,posts] [--limit N] [--comments FILE] [--leads FILE] [--posts FILE] [--json] [--policy-out FILE]';
 
 const SET_NAMES = Object.keys(EVAL_SETS) as EvalSetName[];
+
+/** The longest eval waits for one answer. */
+const EVAL_ANSWER_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Runs labelled sets through the configured model (OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_API_KEY) with the very
@@ -34,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       leads: { type: 'string' },
       posts: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'policy-out': { type: 'string' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
@@ -42,10 +48,14 @@ export async function run(argv: string[]): Promise<number> {
   if (unknown !== undefined) throw new UsageError(`unknown set "${unknown}"; the sets are ${SET_NAMES.join(', ')}`, usage);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive integer', usage);
+  if (values['policy-out'] !== undefined && !sets.includes('comments')) throw new UsageError('--policy-out needs the comments set', usage);
 
   const config = loadConfig();
+  let openai;
   try {
-    createOpenAI(config.openai);
+    // The worker's per-attempt timeout (OPENAI_TIMEOUT_MS) is a retry budget; eval measures the model, one attempt
+    // per item, so it waits for each answer as long as the model takes (its latency is in the report).
+    openai = createOpenAI({ ...config.openai, timeoutMs: EVAL_ANSWER_TIMEOUT_MS });
   } catch (error) {
     if (error instanceof MissingConfigError) {
       throw new CliError(`${error.message.replace(/, then reset the run$/, '')} (a local server that needs no key accepts any value)`, 2);
@@ -65,9 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
 
-  const activities = createActivities({
-    settings: { openai: config.openai, wordpress: config.wordpress, crm: config.crm, automation: config.automation, moderation: config.moderation },
-  });
+  const activities = createActivities({ settings: activitySettings(config), openai });
   const progress = (set: string, done: number, total: number) => {
     if (done % 10 === 0 || done === total) process.stderr.write(`${set} ${done}/${total}\n`);
   };
@@ -85,6 +93,11 @@ export async function run(argv: string[]): Promise<number> {
     items: { ...(comments ? { comments } : {}), ...(leads ? { leads } : {}), ...(posts ? { posts } : {}) },
   };
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report, sources));
+  if (values['policy-out'] !== undefined && report.comments) {
+    // The spam figure alone, dated, for the moderation policy to read: what model, prompt and set it was measured on.
+    const figure: MeasuredSpamPolicy = { ...report.comments.policy, comments: report.comments.items, measuredAt: new Date().toISOString() };
+    writeFileSync(values['policy-out'], `${JSON.stringify(figure, null, 2)}\n`);
+  }
   const all: ItemResult[] = [...(comments ?? []), ...(leads ?? []), ...(posts ?? [])];
   const unanswered = all.filter((r) => r.outcome === 'error');
   if (unanswered.length === all.length) {

@@ -29,6 +29,14 @@ function classificationLines<L extends string>(c: Classification<L>): string[] {
   ];
 }
 
+/**
+ * The settings the moderation policy reads (src/config.ts). The precision is rounded down, so the figure set never
+ * claims more than was measured (0.9796 is 0.979, not 0.980).
+ */
+export function spamPolicySettings(precision: number, model: string): string {
+  return `MODERATION_SPAM_PRECISION=${(Math.floor(precision * 1000) / 1000).toFixed(3)} MODERATION_SPAM_PRECISION_MODEL=${model}`;
+}
+
 const ids = (list: readonly string[]) => (list.length === 0 ? 'none' : list.join(', '));
 
 /** The report as people read it; `--json` prints the EvalReport itself. */
@@ -43,6 +51,9 @@ export function formatReport(report: EvalReport, sources: Partial<Record<'commen
       `  spam precision ${fixed(p.spamPrecision)} (${comments.classification.perLabel.spam.truePositives} of ${p.labelledSpam} labelled spam are spam)`,
       `  legitimate comments labelled spam: ${ids(p.legitimateLabelledSpam)}`,
       `  legitimate comments the configured policy would move to Spam: ${ids(p.legitimateMovedToSpam)}`,
+      p.spamPrecision === null
+        ? '  no comment was labelled spam: no spam precision to set'
+        : `  for the moderation policy: ${spamPolicySettings(p.spamPrecision, p.model)}`,
     );
   }
   if (leads) {

@@ -34,6 +34,12 @@ export interface SpamPolicyFigure {
   readonly legitimateMovedToSpam: readonly string[];
 }
 
+/** What `relay eval --policy-out FILE` writes: the spam figure with how many comments it rests on and when. */
+export interface MeasuredSpamPolicy extends SpamPolicyFigure {
+  readonly comments: number;
+  readonly measuredAt: string;
+}
+
 export interface CommentsReport extends SetFigures {
   readonly classification: Classification<(typeof COMMENT_LABELS)[number]>;
   readonly policy: SpamPolicyFigure;

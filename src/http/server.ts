@@ -33,6 +33,7 @@ export async function startReceiver(options: {
     taskQueue: config.temporal.taskQueue,
     timeoutMs: config.temporal.startTimeoutMs,
     giveUpAfter: config.retry.giveUpAfter,
+    tokenBudgetPerDay: config.tokenBudgetPerDay,
   });
   const app = createApp({
     webhook: config.webhook,

@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { GIVE_UP_AFTER_MEMO } from '../../contract/activity-options';
+import { TOKEN_BUDGET_MEMO } from '../../contract/token-budget';
 import type { WpEvent } from '../../contract/events';
 import { routeOf } from './event-routes';
 import { classifyStartFailure } from './start-failure';
@@ -18,6 +19,8 @@ export interface StartOptions {
   readonly timeoutMs: number;
   /** ACTIVITY_GIVE_UP_AFTER, recorded in the run's memo: how long its activities retry transient failures. */
   readonly giveUpAfter?: string;
+  /** TOKEN_BUDGET_PER_DAY, recorded in the run's memo: its AI steps wait for the next day past it. */
+  readonly tokenBudgetPerDay?: number | undefined;
 }
 
 /**
@@ -26,7 +29,10 @@ export interface StartOptions {
  * A failure Temporal did not record is thrown as a StartFailure saying why.
  */
 export function createStartEvent(client: Client, options: StartOptions): StartEvent {
-  const memo = options.giveUpAfter === undefined ? {} : { [GIVE_UP_AFTER_MEMO]: options.giveUpAfter };
+  const memo = {
+    ...(options.giveUpAfter === undefined ? {} : { [GIVE_UP_AFTER_MEMO]: options.giveUpAfter }),
+    ...(options.tokenBudgetPerDay === undefined ? {} : { [TOKEN_BUDGET_MEMO]: options.tokenBudgetPerDay }),
+  };
   return async (event) => {
     const route = routeOf(event);
     const workflowId = route.workflowId(event);

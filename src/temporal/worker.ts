@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../activities';
+import type { ActivitySettings } from '../../activities/settings';
 import { dataConverterOf, resolvePayloadCodec } from '../codec/data-converter';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -32,6 +33,11 @@ export interface RelayWorker {
   readonly connection: NativeConnection;
 }
 
+/** The activities' part of the configuration (the worker's, and `relay eval`'s, which runs the same activities). */
+export function activitySettings(config: Config): ActivitySettings {
+  return { openai: config.openai, wordpress: config.wordpress, crm: config.crm, automation: config.automation, moderation: config.moderation };
+}
+
 export async function createRelayWorker(options: RelayWorkerOptions): Promise<RelayWorker> {
   const { config, tracing } = options;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, options.address));
@@ -43,7 +49,7 @@ export async function createRelayWorker(options: RelayWorkerOptions): Promise<Re
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
       // The activities get their part of the configuration here; they never read it themselves.
       activities: createActivities({
-        settings: { openai: config.openai, wordpress: config.wordpress, crm: config.crm, automation: config.automation, moderation: config.moderation },
+        settings: activitySettings(config),
         ...options.activityDeps,
       }),
       // The tracing interceptor comes first: it opens the attempt's span, inside which the others run and log.

@@ -58,6 +58,8 @@ describe('enrichLead: a lead reaches the CRM once, scored and signed, and stays 
       { outcome: 'delivered', score: 82, intent: 'quote', stage: 'qualified' },
     );
     assert.equal(result.idempotencyKey, `crm:${event.idempotency_key}`);
+    // What the score cost and which prompt made it, in the run's result (the stand-in reports 10 + 10 tokens).
+    assert.deepEqual(result.llm, { prompt: 'lead_score@1', model: llm.requests.at(-1)?.model, promptTokens: 10, completionTokens: 10, totalTokens: 20 });
 
     const record = crm.records.get(result.idempotencyKey) as CrmRecord;
     assert.ok(record, 'the CRM holds a record under the key');

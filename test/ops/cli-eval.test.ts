@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { COMMENT_PROMPT } from '../../activities/classify-comment';
+import { promptId } from '../../activities/llm-call';
+import { LEAD_PROMPT } from '../../activities/score-lead';
+import { SUMMARY_PROMPT } from '../../activities/summarize';
 import type { EvalReport } from '../../src/eval/report';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';
 import { runRelayCli } from './helpers/cli';
@@ -42,12 +46,13 @@ describe('relay eval against the LLM stand-in', () => {
   it('reports per-label precision and recall, the confusion matrix, schema-valid share, tokens and the spam figure', async () => {
     llm.enqueue({ kind: 'invalid', content: 'not json at all' });
     const before = llm.requests.length;
-    const out = await runRelayCli(['eval', '--set', 'comments', '--comments', commentsFile, '--json'], env());
+    const policyFile = join(dir, 'spam-policy.json');
+    const out = await runRelayCli(['eval', '--set', 'comments', '--comments', commentsFile, '--json', '--policy-out', policyFile], env());
     assert.equal(out.code, 0, out.stderr);
     const report = JSON.parse(out.stdout) as EvalReport;
     const comments = report.comments!;
     assert.equal(report.model, 'eval-model');
-    assert.deepEqual(report.prompts, ['comment_verdict@2', 'lead_score@1', 'post_summary@2']);
+    assert.deepEqual(report.prompts, [COMMENT_PROMPT, LEAD_PROMPT, SUMMARY_PROMPT].map(promptId));
     assert.deepEqual([comments.items, comments.schemaValid, comments.invalid, comments.errors], [7, 6, 1, 0]);
     assert.deepEqual(comments.classification.confusion, {
       spam: { spam: 1, toxic: 0, question: 0, ok: 1, invalid: 1 },
@@ -61,25 +66,29 @@ describe('relay eval against the LLM stand-in', () => {
     assert.deepEqual(comments.tokens, { prompt: 60, completion: 60, total: 120, perItem: 20 });
     assert.deepEqual(comments.policy, {
       model: 'eval-model',
-      prompt: 'comment_verdict@2',
+      prompt: promptId(COMMENT_PROMPT),
       set: commentsFile,
       spamPrecision: 0.5,
       labelledSpam: 2,
       legitimateLabelledSpam: ['c6'],
-      // Labelled spam, yet not moved: automatic Spam is off until a measured precision allows it.
+      // The default policy never moves a comment to Spam by itself (MODERATION_AUTO_SPAM is off).
       legitimateMovedToSpam: [],
     });
     assert.deepEqual(comments.injection, { items: 1, labelledAsExpected: 1 });
+    const written = JSON.parse(readFileSync(policyFile, 'utf8')) as Record<string, unknown>;
+    assert.deepEqual({ ...written, measuredAt: undefined }, { ...comments.policy, comments: 7, measuredAt: undefined });
+    assert.ok(!Number.isNaN(Date.parse(String(written.measuredAt))));
     const sent = llm.requests.slice(before);
     assert.equal(sent.length, 7, 'one request per comment');
     assert.ok(sent.every((r) => r.model === 'eval-model' && r.response_format?.json_schema?.name === 'comment_verdict'));
     assert.match(sent[4]!.messages.at(-1)!.content, /How do I set the timeout\?/);
   });
 
-  it('prints the report as text, and runs the shipped leads and posts through the same activities', async () => {
-    const out = await runRelayCli(['eval', '--set', 'leads,posts', '--limit', '3'], env());
+  it('prints the report as text with the settings for the policy, and runs the shipped leads and posts', async () => {
+    const out = await runRelayCli(['eval', '--comments', commentsFile, '--limit', '3'], env());
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stdout, /^relay eval: model eval-model, prompts comment_verdict@2 lead_score@1 post_summary@2$/m);
+    assert.match(out.stdout, /^relay eval: model eval-model, prompts comment_verdict@\d+ lead_score@\d+ post_summary@\d+$/m);
+    assert.match(out.stdout, /^comments \(3 items, .*comments\.jsonl\)$/m);
     assert.match(out.stdout, /^leads \(3 items, .*leads\.jsonl\): intent$/m);
     assert.match(out.stdout, /^ {2}schema-valid 3\/3 \(100\.0%\), off-schema 0, no answer 0$/m);
     // The stand-in answers every lead "quote"; the first three shipped leads are a purchase, a quote and a demo.
@@ -87,7 +96,9 @@ describe('relay eval against the LLM stand-in', () => {
     assert.match(out.stdout, /^ {2}tokens per item 20\.0 \(total 60: prompt 30, completion 30\)$/m);
     assert.match(out.stdout, /^posts \(3 items, .*posts\.jsonl\): summaries$/m);
     assert.match(out.stdout, /no markdown 3\/3, within the word bound 3\/3/);
-    assert.doesNotMatch(out.stdout, /^comments/m);
+    // c1 and c2 are spam and answered spam, c3 is spam answered ok.
+    assert.match(out.stdout, /^ {2}spam precision 1\.000 \(2 of 2 labelled spam are spam\)$/m);
+    assert.match(out.stdout, /^ {2}for the moderation policy: MODERATION_SPAM_PRECISION=1\.000 MODERATION_SPAM_PRECISION_MODEL=eval-model$/m);
   });
 
   it('exits 1 and says so when no item gets an answer', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { spamPolicySettings } from '../../src/eval/format-report';
 import { classify, percentile } from '../../src/eval/metrics';
 import { EvalSetError, parseSet, readSet } from '../../src/eval/sets';
 import { checkSummary, countWords } from '../../src/eval/summary-checks';
@@ -38,6 +39,11 @@ describe('eval metrics', () => {
 
   it('refuses an expected label outside the label set', () => {
     assert.throws(() => classify(['spam', 'ok'] as const, [{ expected: 'toxic' as 'spam', predicted: 'spam' }]), RangeError);
+  });
+
+  it('states the spam precision for the policy rounded down, never more than measured', () => {
+    assert.equal(spamPolicySettings(48 / 49, 'm'), 'MODERATION_SPAM_PRECISION=0.979 MODERATION_SPAM_PRECISION_MODEL=m');
+    assert.equal(spamPolicySettings(1, 'SmolLM2'), 'MODERATION_SPAM_PRECISION=1.000 MODERATION_SPAM_PRECISION_MODEL=SmolLM2');
   });
 
   it('takes nearest-rank percentiles', () => {

@@ -18,7 +18,14 @@ const COMMAND_TIMEOUT_MS = 120_000;
  * machine's own TEMPORAL_* variables never leak in), and collects its output. `temporal` on its PATH is the CLI
  * the relay itself runs (temporal-cli.ts), wherever that was found or installed.
  */
-export async function runCommand(command: string, args: readonly string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+  /** The hang guard; a command that does real work for minutes (a model answering) raises it. */
+  timeoutMs = COMMAND_TIMEOUT_MS,
+): Promise<CliResult> {
   const temporalDir = dirname(await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH));
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -30,8 +37,8 @@ export async function runCommand(command: string, args: readonly string[], env: 
     let stderr = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ').slice(0, 200)} did not finish in ${COMMAND_TIMEOUT_MS} ms:\n${stdout}${stderr}`));
-    }, COMMAND_TIMEOUT_MS);
+      reject(new Error(`${command} ${args.join(' ').slice(0, 200)} did not finish in ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', (error) => (clearTimeout(timer), reject(error)));
@@ -40,6 +47,6 @@ export async function runCommand(command: string, args: readonly string[], env: 
 }
 
 /** `wp-ai-relay <args>` from the sources (`npm run relay -- <args>` without npm's own output). */
-export function runRelayCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCommand(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], env);
+export function runRelayCli(args: readonly string[], env: Record<string, string> = {}, timeoutMs?: number): Promise<CliResult> {
+  return runCommand(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], env, ROOT, timeoutMs);
 }
