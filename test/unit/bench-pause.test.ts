@@ -17,14 +17,18 @@ async function until(pid: number, stopped: boolean): Promise<void> {
 }
 
 describe('bench pause', () => {
-  // A parent with a child of its own: a paused shape is frozen with everything it started.
-  const parent = spawn(process.execPath, ['-e', "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000)"], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+  // A parent with a child of its own: a paused shape is frozen with everything it started. Both live in a process
+  // group of their own and hold none of the runner's pipes, so after() ends the two together and the runner, which
+  // waits for every holder of its output pipe, is never kept waiting by an orphaned grandchild.
+  const parent = spawn(process.execPath, ['-e', "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); setInterval(() => {}, 1000)"], {
+    stdio: 'ignore',
+    detached: true,
   });
   after(async () => {
     resumeAll();
-    parent.kill('SIGKILL');
-    if (parent.exitCode === null && parent.signalCode === null) await once(parent, 'exit');
+    const exited = parent.exitCode === null && parent.signalCode === null ? once(parent, 'exit') : Promise.resolve();
+    process.kill(-parent.pid!, 'SIGKILL');
+    await exited;
   });
 
   async function childOf(pid: number): Promise<number> {
