@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium, type TestBrowser } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { readOutbox, startWordPress, type WordPress } from '../support/wordpress';
@@ -14,17 +14,6 @@ const SCREENSHOT =
   process.env.UPDATE_DOCS_SCREENSHOT === '1'
     ? resolve(__dirname, '../../docs/images/settings-page.png')
     : join(mkdtempSync(join(tmpdir(), 'wp-ai-relay-settings-')), 'settings-page.png');
-
-async function logIn(context: BrowserContext, wp: WordPress): Promise<Page> {
-  // Admin pages link to wordpress.org and its CDN; nothing outside this machine is needed.
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
-  const page = await context.newPage();
-  await page.goto(`${wp.baseUrl}/wp-login.php`);
-  await page.fill('#user_login', wp.adminUser);
-  await page.fill('#user_pass', wp.adminPassword);
-  await Promise.all([page.waitForURL(/\/wp-admin\/?$/), page.click('#wp-submit')]);
-  return page;
-}
 
 describe('the settings page, in Chromium', () => {
   let stack: Stack;
@@ -38,7 +27,7 @@ describe('the settings page, in Chromium', () => {
     ({ wp, relay } = stack);
     // Published before the plugin is configured, so the test event has a post and the outbox starts empty.
     await wp.rest('/wp/v2/posts', { method: 'POST', body: JSON.stringify({ title: 'Hello from WordPress', content: 'A first post.', status: 'publish' }) });
-    page = await logIn(chromium.context, wp);
+    page = await logInToWordPress(chromium.context, wp);
   });
   after(async () => {
     await chromium?.close();
