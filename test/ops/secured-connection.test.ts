@@ -78,7 +78,7 @@ describe('TLS and API key settings for a secured Temporal', () => {
   test('WORKER_METRICS_ADDRESS must be host:port', () => {
     assert.equal(config({ WORKER_METRICS_ADDRESS: '0.0.0.0:9464' }).worker.metricsAddress, '0.0.0.0:9464');
     assert.equal(config({ WORKER_METRICS_ADDRESS: '[::]:9464' }).worker.metricsAddress, '[::]:9464');
-    assert.throws(() => config({ WORKER_METRICS_ADDRESS: '9464' }), /WORKER_METRICS_ADDRESS: must be host:port/);
+    assert.throws(() => config({ WORKER_METRICS_ADDRESS: '9464' }), /WORKER_METRICS_ADDRESS must be host:port, e.g. 0.0.0.0:9464/);
   });
 });
 

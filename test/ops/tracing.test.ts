@@ -205,6 +205,8 @@ describe('tracing through the OTEL_* variables', () => {
       ]);
 
       // Logs: the receiver's line for the request and the worker's line for each attempt carry the trace.
+      // The receiver writes its log in blocks: its line for the request is waited for, not assumed written.
+      await eventually(() => jsonLines(receiver.output()).some((l) => l.idempotencyKey === key) || undefined, "the receiver's line for the request");
       const received = jsonLines(receiver.output()).filter((l) => l.idempotencyKey === key);
       assert.equal(received.length, 1);
       assert.equal(received[0]!.trace_id, start.traceId);
@@ -269,14 +271,15 @@ describe('tracing through the OTEL_* variables', () => {
         const wordpressLog = await readFile(traceparentLog(), 'utf8');
         assert.equal(wordpressLog.includes(`/wp-json/wp/v2/posts/${postId} `), false, 'WordPress got no traceparent');
 
+        // Both processes write their log in blocks, the last line up to 250 ms late; stopped, they have written all.
+        await receiver.stop();
+        await worker.stop();
         const lines = [...jsonLines(receiver.output()), ...jsonLines(worker.output())];
         const ofEvent = lines.filter((l) => l.idempotencyKey === key || l.workflowId === key);
-        assert.equal(ofEvent.length, 4, 'the webhook line and three activity attempts');
+        assert.equal(ofEvent.length, 4, `the webhook line and three activity attempts, not: ${ofEvent.map((l) => l.msg as string).join(' | ')}`);
         for (const line of lines) {
           assert.equal('trace_id' in line || 'span_id' in line, false, `a trace field in: ${line.msg as string}`);
         }
-        await receiver.stop();
-        await worker.stop();
         assert.equal(otlp.requestCount(), exportsBefore, 'nothing reached the collector');
         if (defaultCollector) assert.equal(defaultCollector.requestCount(), 0, 'nothing reached the default endpoint');
       } finally {
