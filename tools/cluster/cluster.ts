@@ -109,7 +109,9 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
     writeServerConfig(configFile, postgres, ports);
     await runner.startAll(readyTimeoutMs);
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 5000 });
+      // The frontend listens before it answers gRPC, the more so when four processes restart at once on a loaded
+      // machine: the connection gets the whole readiness deadline, not a fixed few seconds.
+      const connection = await Connection.connect({ address, connectTimeout: readyTimeoutMs });
       try {
         await registerNamespace(connection, { namespace, retentionDays });
         await waitUntilUsable(connection, namespace, readyTimeoutMs);
