@@ -24,15 +24,28 @@ mkdir -p "$WP_AI_RELAY_TOOLS_DIR"
 work=$(mktemp -d "$WP_AI_RELAY_TOOLS_DIR/wordpress-$SERIES.partial.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs" "$work/root"
+# The mirrors this machine's apt already uses for its own release (deb822 or one-line sources), asked for the
+# newer suite: nothing here names a mirror of its own.
+mirror_of() { # main | security
+  { for f in /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && cat "$f" && echo; done; echo; } | awk -v want="$1" '
+    /^URIs:/ { uri = $2 } /^Suites:/ { suites = $0 }
+    /^[[:space:]]*$/ { if (uri != "" && !found && ((want == "security") == (suites ~ /-security/))) { print uri; found = 1 } uri = ""; suites = "" }'
+  { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } | awk -v want="$1" '$1 == "deb" && (want == "security") == ($3 ~ /-security/) { print $2 }'
+}
+main_uri=$(mirror_of main | head -n 1)
+security_uri=$(mirror_of security | head -n 1)
+[ -n "$main_uri" ] || { echo "install-wordpress-current: apt's sources name no Debian mirror to fetch $SUITE from" >&2; exit 1; }
 cat >"$work/trixie.sources" <<EOF
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $main_uri
 Suites: $SUITE $SUITE-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+[ -z "$security_uri" ] || cat >>"$work/trixie.sources" <<EOF
 
 Types: deb
-URIs: http://deb.debian.org/debian-security
+URIs: $security_uri
 Suites: $SUITE-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
