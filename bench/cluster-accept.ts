@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTemporalCluster, type TemporalCluster } from '../tools/cluster/cluster';
 import { runLoad } from './load';
-import { cpuSeconds, machineBusySeconds } from './proc-stats';
+import { cpuSeconds, machineBusySeconds } from '../tools/proc-stats';
 import { healthy } from '../tools/spawn-entry-point';
 import { spawnService } from './services';
-import { freePort } from '../test/support/ports';
+import { freePort } from '../tools/cluster/free-port';
 import { round } from './stats';
 
 const HELP = `npm run bench:cluster-accept -- [flags]

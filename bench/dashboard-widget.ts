@@ -5,7 +5,7 @@
  * and its cached render. Prints figures; asserts nothing. `npm run bench:dashboard -- --posts 50000 --comments 200000`.
  */
 import { parseArgs } from 'node:util';
-import { startWordPress } from '../test/support/wordpress';
+import { startWordPress } from '../tools/wordpress';
 
 const { values } = parseArgs({
   options: { posts: { type: 'string', default: '50000' }, comments: { type: 'string', default: '200000' }, runs: { type: 'string', default: '7' } },

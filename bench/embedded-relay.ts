@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveTemporalCli } from '../src/temporal/temporal-cli';
-import { freePort } from '../test/support/ports';
-import { processTree } from './proc-stats';
+import { freePort } from '../tools/cluster/free-port';
+import { processTree } from '../tools/proc-stats';
 
 const ROOT = join(__dirname, '..');
 const READY = /wp-ai-relay ready in ([\d.]+) s/;

@@ -7,7 +7,7 @@ import { DEV_SECRET } from '../src/config';
 import { startEmbeddedRelay, type Variant } from './embedded-relay';
 import { runLoad } from './load';
 import { callsPerRequest, persistenceCalls, type PersistenceCalls } from './persistence-metrics';
-import { cpuSeconds, machineBusySeconds } from './proc-stats';
+import { cpuSeconds, machineBusySeconds } from '../tools/proc-stats';
 import { median, round } from './stats';
 
 const HELP = `npm run bench:embedded -- [flags]

@@ -7,7 +7,7 @@ import { freePort } from '../tools/cluster/free-port';
 import { healthy } from '../tools/spawn-entry-point';
 import { startDevServer } from '../src/temporal/dev-server';
 import { runLoad } from './load';
-import { cpuSeconds, rssMb } from './proc-stats';
+import { cpuSeconds, rssMb } from '../tools/proc-stats';
 import { pairs } from './options';
 import { QuietMachineError, requireQuietMachine } from './quiet';
 import { buildProject, spawnService } from './services';

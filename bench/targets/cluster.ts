@@ -7,7 +7,7 @@ import type { ServiceLayout } from '../../tools/cluster/services';
 import { dataConverterOf } from '../../src/codec/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
-import { freePort } from '../../test/support/ports';
+import { freePort } from '../../tools/cluster/free-port';
 import { healthy } from '../../tools/spawn-entry-point';
 import { spawnService } from '../services';
 import { checkTemporalTarget } from './temporal-check';

@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
-import { requireSystemFiles } from '../support/system-packages';
-import { pluginLogLines, startWordPress, type WordPress } from '../support/wordpress';
+import { requireSystemFiles } from '../../tools/system-packages';
+import { pluginLogLines, startWordPress, type WordPress } from '../../tools/wordpress';
 
 const run = promisify(execFile);
 

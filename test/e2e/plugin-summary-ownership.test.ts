@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pluginLogLines, readOutbox, startWordPress, type WordPress } from '../support/wordpress';
+import { pluginLogLines, readOutbox, startWordPress, type WordPress } from '../../tools/wordpress';
 
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);

@@ -45,7 +45,7 @@ describe('the layers lint enforces', () => {
     ['an activity importing a workflow', 'activities/probe.ts', "import { enrichPost } from '../workflows/enrich-post';\nexport const w = enrichPost;\n"],
     ['the receiver loading workflow code', 'src/http/probe.ts', "import { enrichPost } from '../../workflows';\nexport const w = enrichPost;\n"],
     ['the product importing tooling', 'src/temporal/probe.ts', "import { freePort } from '../../tools/cluster/free-port';\nexport const p = freePort;\n"],
-    ['an activity importing test support, even as a type', 'activities/probe.ts', "import type { LlmStub } from '../test/support/llm-stub';\nexport type L = LlmStub;\n"],
+    ['an activity importing test support, even as a type', 'activities/probe.ts', "import type { LlmStub } from '../tools/llm-stub';\nexport type L = LlmStub;\n"],
   ];
   for (const [what, path, code] of upward) {
     it(`fails ${what}`, async () => {
