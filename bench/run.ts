@@ -122,7 +122,7 @@ async function main(options: BenchOptions): Promise<void> {
       receiverCpuMs: receiverCpu.length === 0 ? undefined : median(receiverCpu.filter((l) => l.variant === options.receiverCpu.variants[0]!.name).map((l) => l.cpu_ms_per_request)),
     });
     for (const line of summary) print(line);
-    console.error(`\n${runTable(aggregates)}\n`);
+    if (aggregates.length > 0) console.error(`\n${runTable(aggregates)}\n`);
     print({ ended: new Date().toISOString(), load_average: loadavg().map((v) => round(v, 2)) });
   } finally {
     log('stopping');
