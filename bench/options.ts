@@ -107,7 +107,8 @@ accepted key through one check afterwards (one workflow per key; the seed's tabl
 
 receiver-cpu: the receiver's CPU per request (node dist/src/receiver.js after tsc -b, as \`npm start\` builds it,
 tracing off, LOG_LEVEL=info) on an in-memory dev server; variants alternate within each of --rounds.
-  --cpu-events <n>          measured events per run (default 10000; a tenth more before, not counted)
+  --cpu-events <n>          measured events per run (default 10000)
+  --cpu-warmup <n>          events before the measurement, not counted (default 1000)
   --cpu-rate <n>            events per second (default 200)
   --variant <spec>          NAME[:K=V,...] a receiver to measure (repeatable; default one, "this"). K=V is its
                             environment, except entry=<file> (another build's dist/src/receiver.js) and tracing=on
@@ -159,6 +160,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'pg-setting': { type: 'string', multiple: true, default: [] },
       'cpu-events': { type: 'string', default: '10000' },
       'cpu-rate': { type: 'string', default: '200' },
+      'cpu-warmup': { type: 'string', default: '1000' },
       variant: { type: 'string', multiple: true, default: [] },
       entry: { type: 'string', multiple: true, default: [] },
       tsx: { type: 'boolean', default: false },
@@ -212,7 +214,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     }),
     receiverCpu: {
       events: number(values['cpu-events'], 'cpu-events', 100, 1_000_000),
-      warmupEvents: Math.round(number(values['cpu-events'], 'cpu-events', 100, 1_000_000) / 10),
+      warmupEvents: number(values['cpu-warmup'], 'cpu-warmup', 0, 1_000_000),
       rate: number(values['cpu-rate'], 'cpu-rate', 1, 10_000),
       variants: receiverVariants(values.variant, values.entry),
       tsx: values.tsx,
