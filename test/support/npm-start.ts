@@ -12,11 +12,11 @@ export interface NpmStart {
 }
 
 /**
- * `npm start` in its own process; `banner` is its first stdout block, `output()` all it printed so far, `stop`
- * signals npm and waits for its exit.
+ * `npm start` in its own process, in this checkout or in `cwd` (a copy of it); `banner` is its first stdout block,
+ * `output()` all it printed so far, `stop` signals npm and waits for its exit.
  */
-export function startNpmStart(env: Record<string, string>): NpmStart {
-  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startNpmStart(env: Record<string, string>, cwd = ROOT): NpmStart {
+  const child = spawn('npm', ['start', '--silent'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
