@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
+import { freePort } from './ports';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -9,6 +11,20 @@ export interface NpmStart {
   readonly banner: Promise<string>;
   output(): string;
   stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * The environment a shell gives `npm start`, and nothing else of this process's: PATH (with the temporal CLI the
+ * relay would find or install on it), HOME, and free ports for the receiver, the embedded dev server and its UI.
+ */
+export async function npmStartEnv(): Promise<Record<string, string>> {
+  return {
+    PATH: [dirname(await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH)), process.env.PATH ?? ''].join(delimiter),
+    HOME: process.env.HOME ?? '',
+    PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_DEV_UI_PORT: String(await freePort()),
+  };
 }
 
 /**
