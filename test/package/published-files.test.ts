@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { copyOfCheckout, type CheckoutCopy } from '../support/checkout-copy';
 
 /** The product: the receiver, the worker and the CLI, compiled, with the data files they read. */
-const PRODUCT = /^dist\/(src|contract|workflows|activities)\/[\w./-]+\.(js|json)$/;
+const PRODUCT = /^dist\/(src|contract|workflows|activities)\/[\w./-]+\.(js|json|jsonl)$/;
 const MANIFESTS = new Set(['package.json', 'README.md', 'LICENSE']);
 
 /**
@@ -34,6 +34,12 @@ describe('the published package', () => {
   it('holds every entry point and the workflows and activities the worker loads', () => {
     for (const entry of ['dist/src/cli.js', 'dist/src/receiver.js', 'dist/src/worker.js', 'dist/src/main.js', 'dist/workflows/index.js', 'dist/activities/index.js']) {
       assert.ok(files.includes(entry), `${entry} is published`);
+    }
+  });
+
+  it("holds the evaluation sets `wp-ai-relay eval` reads when no --comments/--posts/--leads file is given", () => {
+    for (const set of ['comments', 'posts', 'leads']) {
+      assert.ok(files.includes(`dist/src/eval/sets/${set}.jsonl`), `the ${set} set is published`);
     }
   });
 
