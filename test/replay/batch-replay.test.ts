@@ -14,8 +14,8 @@ import { workflowBundle } from '../support/workflow-bundle';
  */
 describe('batchEnrich, debouncePostUpdates and scheduledBatch replay', () => {
   for (const [name, file, minEvents] of [
-    ['batchEnrich', 'batch-enrich-history.json', 20],
-    ['debouncePostUpdates', 'debounce-post-updates-history.json', 20],
+    ['batchEnrich', 'batch-enrich-event-input-history.json', 20],
+    ['debouncePostUpdates', 'debounce-post-updates-event-input-history.json', 20],
     ['scheduledBatch', 'scheduled-batch-history.json', 5],
   ] as const) {
     it(`replays the recorded ${name} history without a determinism error`, async () => {

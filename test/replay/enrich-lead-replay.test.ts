@@ -21,9 +21,9 @@ const codec = new AesGcmPayloadCodec(parsePayloadKeys(TEST_PAYLOAD_KEYS));
  */
 describe('replay through the payload codec', () => {
   it('the recorded, encrypted enrichLead history replays on today\'s workflow code', async () => {
-    const recorded = history('enrich-lead-history.json');
+    const recorded = history('enrich-lead-event-input-history.json');
     assert.ok((recorded.events?.length ?? 0) > 10, 'the fixture holds a full run');
-    const text = fixture('enrich-lead-history.json');
+    const text = fixture('enrich-lead-event-input-history.json');
     assert.ok(text.includes(Buffer.from('binary/encrypted').toString('base64')), 'its payloads are encrypted');
     assert.doesNotMatch(text, /lovelace|gmail/i, 'no e-mail in it');
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: dataConverterOf(codec) }, recorded, 'recorded-enrich-lead');
@@ -40,7 +40,7 @@ describe('replay through the payload codec', () => {
   it('without the key the encrypted history does not replay: the codec is what reads it', async () => {
     const other = new AesGcmPayloadCodec(parsePayloadKeys('other:' + Buffer.alloc(32, 7).toString('base64')));
     await assert.rejects(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: dataConverterOf(other) }, history('enrich-lead-history.json'), 'wrong-key'),
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: dataConverterOf(other) }, history('enrich-lead-event-input-history.json'), 'wrong-key'),
     );
   });
 });

@@ -13,7 +13,7 @@ import { workflowBundle } from '../support/workflow-bundle';
  */
 describe('moderateComment replay', () => {
   it('replays the recorded history without a determinism error', async () => {
-    const json: unknown = JSON.parse(readFileSync(join(__dirname, '../fixtures/moderate-comment-history.json'), 'utf8'));
+    const json: unknown = JSON.parse(readFileSync(join(__dirname, '../fixtures/moderate-comment-event-input-history.json'), 'utf8'));
     const history = historyFromJSON(json);
     const activities = (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     assert.deepEqual(activities, ['fetchComment', 'classifyComment', 'applyCommentVerdict'], 'the fixture holds a full run');
