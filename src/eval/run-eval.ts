@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Activities } from '../../contract/activities';
 import type { LlmCall } from '../../activities/llm-call';
 import { leadSubmittedSchema } from '../../contract/events';
+import { leadFormOf } from '../../contract/leads';
 import { sampleEvent } from '../webhooks/sample-events';
 import type { CommentItem, LeadItem, PostItem } from './sets';
 import { checkSummary, type SummaryChecks } from './summary-checks';
@@ -92,7 +93,7 @@ export async function evalLeads(activities: EvalActivities, items: readonly Lead
   for (const item of items) {
     // Built as the receiver would parse a lead.submitted webhook, so the fields are sanitised the same way.
     const event = leadSubmittedSchema.parse(sampleEvent('lead.submitted', { fields: item.fields, source: item.source }));
-    const lead = await activities.normalizeLead(event);
+    const lead = await activities.normalizeLead(leadFormOf(event));
     const run = await timed(() => activities.scoreLead(lead));
     const base = { id: item.id, lang: item.lang, expected: item.intent, latencyMs: run.latencyMs };
     results.push(
