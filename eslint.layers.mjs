@@ -29,7 +29,7 @@ export const layers = [
       { group: NODE_IO.flatMap((name) => [name, `node:${name}`]), message: 'contract/ does no I/O: it is shared vocabulary, not a service.' },
     ]),
   },
-  // Configuration is read once, at the top (src/config.ts), and passed down.
+  // Configuration is read once, at the top (src/config/config.ts), and passed down.
   { files: ['contract/**/*.ts'], rules: { 'no-restricted-globals': ['error', 'process', 'fetch'] } },
   fence(['workflows/**/*.ts'], ['src', 'activities'], 'Workflows import contract/ only (activities through the Activities interface there).', [
     // @temporalio/common is what @temporalio/workflow is built on (its errors, Duration); nothing else is bundled.

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/config/config';
 import { runEntryPoint } from '../src/entry-point';
 import { createApp } from '../src/http/app';
 import { createReceiverMetrics } from '../src/http/metrics';

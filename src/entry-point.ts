@@ -1,4 +1,4 @@
-import { ConfigError } from './config';
+import { ConfigError } from './config/config';
 import { StartupError } from './startup/startup-error';
 import { TemporalCliMissingError } from './temporal/temporal-cli';
 

@@ -1,9 +1,9 @@
 // First: .env, then (with tracing on) the HTTP instrumentation, which must hook `http` before anything loads it.
-import './env-file';
+import './config/env-file';
 import './tracing/preload';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from './codec/data-converter';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type Config } from './config/config';
 import { runEntryPoint } from './entry-point';
 import { startReceiver, type RunningReceiver } from './http/server';
 import { createLogger } from './logger';

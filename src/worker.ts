@@ -1,7 +1,7 @@
 // First: .env, then (with tracing on) the HTTP instrumentation, which must hook `http` before anything loads it.
-import './env-file';
+import './config/env-file';
 import './tracing/preload';
-import { loadConfig } from './config';
+import { loadConfig } from './config/config';
 import { runEntryPoint } from './entry-point';
 import { createLogger } from './logger';
 import { requireTemporalAddress } from './temporal/address';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { cliName, loadConfig } from '../config';
+import { cliName, loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
 import { UsageError } from './errors';
 import { failedQuery, listFailedRuns, type FailedRun } from './failed-runs';

@@ -5,7 +5,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { cliPayloadCodec, dataConverterOf } from '../codec/data-converter';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { installRuntime } from '../temporal/runtime';
 import { WORKFLOWS_PATH } from '../temporal/worker';
 import { CliError, UsageError } from './errors';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
 import { CliError, UsageError } from './errors';
 import { pricesSchema, recordedCalls, sumUsage, usageQuery, type Prices, type UsageRow } from './token-usage';

@@ -1,5 +1,5 @@
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
-import { ConfigError, PAYLOAD_KEYS_REQUIRED, type Config } from '../config';
+import { ConfigError, PAYLOAD_KEYS_REQUIRED, type Config } from '../config/config';
 import { readOrCreateKeyFile } from './keys';
 import { AesGcmPayloadCodec } from './payload-codec';
 

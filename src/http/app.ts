@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { PayloadCodec } from '@temporalio/common';
 import Koa from 'koa';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { Logger } from '../logger';
 import type { Readiness } from '../temporal/readiness';
 import type { StartEvent } from '../temporal/start-event';

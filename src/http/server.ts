@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { requireWebhookSecrets, type Config } from '../config';
+import { requireWebhookSecrets, type Config } from '../config/config';
 import type { Logger } from '../logger';
 import { checkReadiness } from '../temporal/readiness';
 import { createStartEvent } from '../temporal/start-event';

@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { StartEvent } from '../temporal/start-event';
 import { StartFailure } from '../temporal/start-failure';
 import { HttpError } from '../http-error';

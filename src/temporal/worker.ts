@@ -3,7 +3,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { ActivitySettings } from '../../activities/settings';
 import { dataConverterOf, resolvePayloadCodec } from '../codec/data-converter';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { Logger } from '../logger';
 import type { Tracing } from '../tracing/start-tracing';
 import { logActivityAttempts } from './activity-log';

@@ -5,7 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { RetryState } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolvePayloadCodec } from '../../src/codec/data-converter';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { installRuntime } from '../../src/temporal/runtime';
 import { createRelayWorker, type RelayWorker } from '../../src/temporal/worker';
 import { sampleEvent } from '../../src/webhooks/sample-events';

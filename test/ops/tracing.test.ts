@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
 import { startLlmStub, type LlmStub } from '../support/llm-stub';

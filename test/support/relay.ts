@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
-import { loadConfig, type Config } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
 import { createLogger, type Logger } from '../../src/logger';
 import { installRuntime } from '../../src/temporal/runtime';

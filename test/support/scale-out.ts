@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { spawnReceiver, type ReceiverProcess } from './receiver-process';
 import { TEST_PAYLOAD_KEYS, TEST_SECRET } from './relay';
 import { sendWebhook } from './webhook';

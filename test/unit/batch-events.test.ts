@@ -5,7 +5,7 @@ import { parseEvent } from '../../src/webhooks/parse-event';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { routeOf } from '../../src/temporal/event-routes';
 import { backlogPageSchema } from '../../contract/batch';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/config';
 
 const parse = (event: Record<string, unknown>) =>
   parseEvent(Buffer.from(JSON.stringify(event)), { scheme: 'wp', idempotencyKey: String(event.idempotency_key), keyId: undefined });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { createApp } from '../../src/http/app';
 import { createReceiverMetrics } from '../../src/http/metrics';
 import { createLogger } from '../../src/logger';

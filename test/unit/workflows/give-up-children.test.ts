@@ -11,7 +11,7 @@ import { batchRequestedSchema, postUpdatedSchema } from '../../../contract/event
 import { postEditOf, postUpdatedUpdate, postUpdatesInputOf } from '../../../contract/post-updates';
 import { contentRunId, postUpdatesWorkflowId } from '../../../contract/workflow-ids';
 import { dataConverterOf, resolvePayloadCodec } from '../../../src/codec/data-converter';
-import { loadConfig } from '../../../src/config';
+import { loadConfig } from '../../../src/config/config';
 import { installRuntime } from '../../../src/temporal/runtime';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import type { batchEnrich, debouncePostUpdates } from '../../../workflows';
