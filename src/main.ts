@@ -2,7 +2,7 @@
 import './config/env-file';
 import './tracing/preload';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterOf, resolvePayloadCodec } from './codec/data-converter';
+import { dataConverterOf, resolvePayloadCodec } from './temporal/data-converter';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { runEntryPoint } from './entry-point';
 import { startReceiver, type RunningReceiver } from './http/server';

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { cliPayloadCodec, dataConverterOf } from '../codec/data-converter';
+import { cliPayloadCodec, dataConverterOf } from '../temporal/data-converter';
 import type { Config } from '../config/config';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 import { CliError } from './errors';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { cliPayloadCodec, dataConverterOf } from '../codec/data-converter';
+import { cliPayloadCodec, dataConverterOf } from '../temporal/data-converter';
 import { loadConfig } from '../config/config';
 import { installRuntime } from '../temporal/runtime';
 import { WORKFLOWS_PATH } from '../temporal/worker';

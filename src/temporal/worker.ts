@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { ActivitySettings } from '../../activities/settings';
-import { dataConverterOf, resolvePayloadCodec } from '../codec/data-converter';
+import { dataConverterOf, resolvePayloadCodec } from './data-converter';
 import type { Config } from '../config/config';
 import type { Logger } from '../logger';
 import type { Tracing } from '../tracing/start-tracing';

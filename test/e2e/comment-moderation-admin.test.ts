@@ -6,7 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
 import { createActivities } from '../../activities';
 import { moderateCommentInputOf, type ApplyVerdictInput } from '../../contract/comment-moderation';
-import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
+import { dataConverterOf, resolvePayloadCodec } from '../../src/temporal/data-converter';
 import { commentCreatedSchema } from '../../contract/events';
 import { launchChromium, type TestBrowser } from '../support/browser';
 import { commentRows, commentState, commentViaRest, createCommenter, historyLine, moderation, prepareCommentSite } from '../support/comments';

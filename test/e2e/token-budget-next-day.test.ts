@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../contract/activities';
 import { leadSubmittedSchema } from '../../contract/events';
 import { enrichLeadInputOf, type NormalizedLead } from '../../contract/leads';
-import { resolvePayloadCodec } from '../../src/codec/data-converter';
+import { resolvePayloadCodec } from '../../src/temporal/data-converter';
 import { loadConfig } from '../../src/config/config';
 import { installRuntime } from '../../src/temporal/runtime';
 import { sampleEvent } from '../../src/webhooks/sample-events';

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { RetryState } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolvePayloadCodec } from '../../src/codec/data-converter';
+import { resolvePayloadCodec } from '../../src/temporal/data-converter';
 import { loadConfig } from '../../src/config/config';
 import { installRuntime } from '../../src/temporal/runtime';
 import { createRelayWorker, type RelayWorker } from '../../src/temporal/worker';

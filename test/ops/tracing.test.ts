@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
+import { dataConverterOf, resolvePayloadCodec } from '../../src/temporal/data-converter';
 import { loadConfig } from '../../src/config/config';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
-import { dataConverterOf } from '../../src/codec/data-converter';
+import { dataConverterOf } from '../../src/temporal/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';
 import { workflowBundle } from '../support/workflow-bundle';

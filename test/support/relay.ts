@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
+import { dataConverterOf, resolvePayloadCodec } from '../../src/temporal/data-converter';
 import { loadConfig, type Config } from '../../src/config/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
 import { createLogger, type Logger } from '../../src/logger';

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
-import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
+import { dataConverterOf, resolvePayloadCodec } from '../../src/temporal/data-converter';
 import { loadConfig } from '../../src/config/config';
 import { spawnReceiver, type ReceiverProcess } from './receiver-process';
 import { TEST_PAYLOAD_KEYS, TEST_SECRET } from './relay';

@@ -10,7 +10,7 @@ import { batchInputOf } from '../../../contract/batch';
 import { batchRequestedSchema, postUpdatedSchema } from '../../../contract/events';
 import { postEditOf, postUpdatedUpdate, postUpdatesInputOf } from '../../../contract/post-updates';
 import { contentRunId, postUpdatesWorkflowId } from '../../../contract/workflow-ids';
-import { dataConverterOf, resolvePayloadCodec } from '../../../src/codec/data-converter';
+import { dataConverterOf, resolvePayloadCodec } from '../../../src/temporal/data-converter';
 import { loadConfig } from '../../../src/config/config';
 import { installRuntime } from '../../../src/temporal/runtime';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
