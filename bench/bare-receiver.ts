@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config/config';
 import { runEntryPoint } from '../src/entry-point';
 import { createApp } from '../src/http/app';
 import { createReceiverMetrics } from '../src/http/metrics';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/logging/logger';
 import type { StartEvent } from '../src/temporal/start-event';
 
 /**

@@ -6,7 +6,7 @@ import { dataConverterOf, resolvePayloadCodec } from './temporal/data-converter'
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { runEntryPoint } from './entry-point';
 import { startReceiver, type RunningReceiver } from './http/server';
-import { createLogger } from './logger';
+import { createLogger } from './logging/logger';
 import { displayPath } from './startup/display-path';
 import { portInUseMessage, portProblems, type WantedPort } from './startup/ports';
 import { StartedParts } from './startup/started-parts';

@@ -6,7 +6,7 @@ import { dataConverterOf, resolvePayloadCodec } from './temporal/data-converter'
 import { loadConfig } from './config/config';
 import { runEntryPoint } from './entry-point';
 import { startReceiver } from './http/server';
-import { createLogger } from './logger';
+import { createLogger } from './logging/logger';
 import { requireTemporalAddress } from './temporal/address';
 import { temporalConnectionOptions } from './temporal/connection-options';
 import { startTracing } from './tracing/start-tracing';

@@ -3,7 +3,7 @@ import './config/env-file';
 import './tracing/preload';
 import { loadConfig } from './config/config';
 import { runEntryPoint } from './entry-point';
-import { createLogger } from './logger';
+import { createLogger } from './logging/logger';
 import { requireTemporalAddress } from './temporal/address';
 import { installRuntime } from './temporal/runtime';
 import { createRelayWorker } from './temporal/worker';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { requireWebhookSecrets, type Config } from '../config/config';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import { checkReadiness } from '../temporal/readiness';
 import { createStartEvent } from '../temporal/start-event';
 import { createApp } from './app';

@@ -4,7 +4,7 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import type { ActivitySettings } from '../../activities/settings';
 import { dataConverterOf, resolvePayloadCodec } from './data-converter';
 import type { Config } from '../config/config';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import type { Tracing } from '../tracing/start-tracing';
 import { logActivityAttempts } from './activity-log';
 import { heartbeatWhileRunning } from './activity-heartbeat';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/config';
 import { createApp } from '../../src/http/app';
 import { createReceiverMetrics } from '../../src/http/metrics';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/logging/logger';
 import type { StartEvent, StartResult } from '../../src/temporal/start-event';
 import { StartFailure } from '../../src/temporal/start-failure';
 import { sampleEvent } from '../../src/webhooks/sample-events';
