@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { loadConfig } from '../src/config/config';
-import { runEntryPoint } from '../src/entry-point';
+import { runEntryPoint } from '../src/startup/entry-point';
 import { createApp } from '../src/http/app';
 import { createReceiverMetrics } from '../src/http/metrics';
 import { createLogger } from '../src/logging/logger';

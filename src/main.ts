@@ -4,7 +4,7 @@ import './tracing/preload';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from './temporal/data-converter';
 import { ConfigError, loadConfig, type Config } from './config/config';
-import { runEntryPoint } from './entry-point';
+import { runEntryPoint } from './startup/entry-point';
 import { startReceiver, type RunningReceiver } from './http/server';
 import { createLogger } from './logging/logger';
 import { displayPath } from './startup/display-path';

@@ -4,7 +4,7 @@ import './tracing/preload';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterOf, resolvePayloadCodec } from './temporal/data-converter';
 import { loadConfig } from './config/config';
-import { runEntryPoint } from './entry-point';
+import { runEntryPoint } from './startup/entry-point';
 import { startReceiver } from './http/server';
 import { createLogger } from './logging/logger';
 import { requireTemporalAddress } from './temporal/address';

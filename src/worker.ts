@@ -2,7 +2,7 @@
 import './config/env-file';
 import './tracing/preload';
 import { loadConfig } from './config/config';
-import { runEntryPoint } from './entry-point';
+import { runEntryPoint } from './startup/entry-point';
 import { createLogger } from './logging/logger';
 import { requireTemporalAddress } from './temporal/address';
 import { installRuntime } from './temporal/runtime';
