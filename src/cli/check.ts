@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createOpenAI } from '../../activities';
 import { classifyFailure, originOf, serviceAt } from '../../activities/failures';
 import { WordPressClient } from '../../activities/wordpress-client';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { refuseArguments } from './arguments';
 
 export const usage = 'wp-ai-relay check   (probes OPENAI_BASE_URL and WP_BASE_URL with the configured credentials)';

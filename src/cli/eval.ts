@@ -6,7 +6,7 @@ import { promptId } from '../../activities/llm-call';
 import { LEAD_PROMPT } from '../../activities/score-lead';
 import { SUMMARY_PROMPT } from '../../activities/summarize';
 import { MissingConfigError } from '../../activities/failures';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { activitySettings } from '../temporal/worker';
 import { formatReport } from '../eval/format-report';
 import { commentsReport, leadsReport, postsReport, type EvalReport, type MeasuredSpamPolicy } from '../eval/report';

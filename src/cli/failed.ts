@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { cliName, loadConfig } from '../config';
+import { cliName, loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
 import { positiveInteger, refuseArguments } from './arguments';
 import { UsageError } from './errors';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { loadConfig, type Config } from '../config';
+import { loadConfig, type Config } from '../config/config';
 import { batchRequestedSchema } from '../../contract/events';
 import type { scheduledBatch } from '../../workflows';
 import { WpEventKey, WpSiteKey } from '../../contract/search-attributes';

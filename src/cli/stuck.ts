@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
 import { positiveInteger, refuseArguments } from './arguments';
 

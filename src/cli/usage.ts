@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
 import { refuseArguments } from './arguments';
 import { CliError, UsageError } from './errors';

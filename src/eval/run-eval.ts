@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Activities } from '../../contract/activities';
 import type { LlmCall } from '../../activities/llm-call';
 import { leadSubmittedSchema } from '../../contract/events';
+import { leadFormOf } from '../../contract/leads';
 import { sampleEvent } from '../webhooks/sample-events';
 import type { CommentItem, LeadItem, PostItem } from './sets';
 import { checkSummary, type SummaryChecks } from './summary-checks';
@@ -96,7 +97,7 @@ export function evalLeads(activities: EvalActivities, items: readonly LeadItem[]
   return eachInTurn('leads', items, onItem, async (item): Promise<LeadResult> => {
     // Built as the receiver would parse a lead.submitted webhook, so the fields are sanitised the same way.
     const event = leadSubmittedSchema.parse(sampleEvent('lead.submitted', { fields: item.fields, source: item.source }));
-    const lead = await activities.normalizeLead(event);
+    const lead = await activities.normalizeLead(leadFormOf(event));
     const run = await timed(() => activities.scoreLead(lead));
     const base = { id: item.id, lang: item.lang, expected: item.intent, latencyMs: run.latencyMs };
     return 'value' in run

@@ -4,7 +4,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
 import { copyOfCheckout, type CheckoutCopy } from '../support/checkout-copy';
 import { eventually } from '../support/eventually';
