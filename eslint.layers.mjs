@@ -22,7 +22,7 @@ const WORKFLOW_TYPES = { regex: '^(\\.\\./)+workflows(/|$)', allowTypeImports: t
  * worker.ts, cli.ts) are the entry points: they wire every folder, and no folder imports them.
  * test/unit/layers.test.ts checks that every folder of src/ is listed here.
  */
-export const SRC_FOLDERS = ['codec', 'errors', 'config', 'tracing', 'logging', 'temporal', 'startup', 'local-model', 'webhooks', 'eval', 'http', 'cli'];
+export const SRC_FOLDERS = ['codec', 'errors', 'config', 'tracing', 'logging', 'tools-dir', 'temporal', 'startup', 'local-model', 'webhooks', 'eval', 'http', 'cli'];
 
 /** One folder of src/: no import of a folder after it in SRC_FOLDERS, nor of an entry point. */
 function srcFolderFence(folder, index) {
