@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterOf } from '../src/codec/data-converter';
+import { dataConverterOf } from '../src/temporal/data-converter';
 import { parsePayloadKeys } from '../src/codec/keys';
 import { AesGcmPayloadCodec } from '../src/codec/payload-codec';
 import { startDevServer } from '../src/temporal/dev-server';
