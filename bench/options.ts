@@ -99,8 +99,9 @@ accepted key through one check afterwards (one workflow per key; the seed's tabl
                             TEMPORAL_SERVER_BIN_DIR names pre-built server binaries, as for \`npm run cluster\`
   --sqlite-pragma <k=v>     replaces the dev server's default pragmas (journal_mode=WAL) (repeatable;
                             journal_mode, synchronous), e.g. journal_mode=DELETE for SQLite's own default
-  --dev-arg <flag>          extra \`temporal server start-dev\` flag for the dev target (repeatable, e.g.
-                            '--dynamic-config-value system.x=true'); its accept lines give persistence calls per request
+  --dev-arg=<flags>         extra \`temporal server start-dev\` flags for the dev target, split on spaces (repeatable,
+                            e.g. --dev-arg='--dynamic-config-value system.x=true': the = is needed for a value that
+                            starts with a dash); its accept lines give the dev server's persistence calls per request
   --pg-setting <k=v>        PostgreSQL setting the cluster target applies (ALTER SYSTEM + reload; repeatable, e.g.
                             commit_delay=1000); its accept lines give transactions and WAL flushes per request
   --compiled                run receiver and bare app from tsc output (node file.js), not through tsx

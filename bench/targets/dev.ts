@@ -28,13 +28,13 @@ export async function startDevTarget(options: {
   log: (line: string) => void;
   /** The project's compiled JavaScript (buildProject): `npm start` runs dist/src/main.js. */
   compiledDir: string;
-  /** Extra `temporal server start-dev` flags (`--dev-arg`). */
+  /** Extra `temporal server start-dev` flags (`--dev-arg`), each value split on spaces. */
   devArgs: readonly string[];
 }): Promise<Target> {
   const [port, temporalPort, uiPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const keyFile = join(options.dir, 'dev', 'payload-keys');
   mkdirSync(join(options.dir, 'dev'), { recursive: true });
-  const cli = wrapperCli(await resolveTemporalCli(undefined, options.log), ['--metrics-port', String(metricsPort), ...options.devArgs], join(options.dir, 'dev'));
+  const cli = wrapperCli(await resolveTemporalCli(undefined, options.log), ['--metrics-port', String(metricsPort), ...options.devArgs.flatMap((flags) => flags.split(' ').filter(Boolean))], join(options.dir, 'dev'));
   options.log('dev: starting `npm start` (embedded dev server, worker, receiver)');
   const relay = await spawnService({
     entry: 'src/main.ts',

@@ -34,6 +34,10 @@ describe('the bench options', () => {
     assert.throws(() => receiverVariants(['a:tracing=yes'], []), /tracing is on or off/);
   });
 
+  it("takes the dev server's flags after an = sign, as one value per --dev-arg", () => {
+    assert.deepEqual(parseOptions(['--dev-arg=--dynamic-config-value system.x=true']).devArgs, ['--dynamic-config-value system.x=true']);
+  });
+
   it('takes PostgreSQL settings as name=value and refuses anything that is not a setting name', () => {
     assert.deepEqual(parseOptions(['--pg-setting', 'commit_delay=1000', '--pg-setting', 'commit_siblings=2']).pgSettings, [
       ['commit_delay', '1000'],
