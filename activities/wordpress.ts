@@ -11,6 +11,8 @@ export const SUMMARY_META = {
   summary: 'ai_relay_summary',
   hash: 'ai_relay_summary_hash',
   run: 'ai_relay_summary_run',
+  /** The SEO description; the plugin copies it where the site's SEO plugin reads it (includes/seo-description.php). */
+  description: 'ai_relay_description',
 } as const;
 
 /** What is sent to the LLM is capped; the hash still covers the whole post. */
@@ -62,13 +64,19 @@ export function createWordPressActivities(wordpress: () => WordPressClient) {
     },
 
     /**
-     * Sets the summary meta. Setting the same values again changes nothing, so a retried or re-run activity
-     * leaves one summary. Fails non-retryably when WordPress drops the meta (the plugin is not active).
+     * Sets the summary meta, and the description in the same request. Setting the same values again changes nothing,
+     * so a retried or re-run activity leaves one summary. Fails non-retryably when WordPress drops the meta (the
+     * plugin is not active). A plugin from before descriptions drops that key alone, which leaves the summary whole.
      */
     async writeSummary(input: WriteSummaryInput): Promise<void> {
       const restBase = input.restBase ?? DEFAULT_REST_BASE;
       const signal = Context.current().cancellationSignal;
-      const meta = { [SUMMARY_META.summary]: input.summary, [SUMMARY_META.hash]: input.contentHash, [SUMMARY_META.run]: input.run };
+      const meta = {
+        [SUMMARY_META.summary]: input.summary,
+        ...(input.description === undefined ? {} : { [SUMMARY_META.description]: input.description }),
+        [SUMMARY_META.hash]: input.contentHash,
+        [SUMMARY_META.run]: input.run,
+      };
       let raw: unknown;
       try {
         raw = await wordpress().request('POST', `wp/v2/${restBase}/${input.postId}?context=edit`, { meta }, signal);

@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 import type { LlmCall } from './llm-call';
+import { DESCRIPTION_ANSWER_MAX } from './seo-description';
 
 /**
  * enrichPost's own input: which post to summarise. The post is fetched as it is when the run gets to it, so
@@ -25,6 +26,8 @@ export type EnrichPostResult =
       readonly outcome: 'summarized';
       readonly postId: number;
       readonly summary: string;
+      /** The SEO meta description; absent from runs recorded before it was asked for. */
+      readonly description?: string;
       readonly contentHash: string;
       /** The prompt version and tokens of the summary; absent from runs recorded before they were kept. */
       readonly llm?: LlmCall;
@@ -47,6 +50,11 @@ export type PostForSummary = z.infer<typeof postForSummarySchema>;
 export interface WriteSummaryInput {
   readonly postId: number;
   readonly summary: string;
+  /**
+   * The SEO meta description (at most 155 characters). The plugin decides where it goes (Yoast SEO, Rank Math, the
+   * excerpt), so the relay writes one meta key whatever the site runs. Absent from summaries made before it was.
+   */
+  readonly description?: string;
   readonly contentHash: string;
   /** "<workflowId>/<runId>" of the run that made the summary. */
   readonly run: string;
@@ -54,11 +62,19 @@ export interface WriteSummaryInput {
   readonly restBase?: string;
 }
 
-/** The prompt asks for at most 60 words: 600 characters hold that in any language with spaces, and no more. */
+/**
+ * The summary step's one structured answer: the summary and the SEO description come from the same call. The prompt
+ * asks for at most 60 words: 600 characters hold that in any language with spaces, and no more. The description is
+ * cut to 155 characters at a word afterwards (seoDescriptionSchema).
+ */
 export const summarySchema = z.object({
   summary: z.string().min(1).max(600),
+  description: z.string().min(1).max(DESCRIPTION_ANSWER_MAX),
 });
 export type Summary = z.infer<typeof summarySchema>;
+
+/** What summarizePost returns; `description` is absent from results recorded before it was asked for. */
+export type SummaryResult = Pick<Summary, 'summary'> & { readonly description?: string; readonly llm?: LlmCall };
 
 export interface SummarizeInput {
   readonly title: string;

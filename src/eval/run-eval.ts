@@ -40,6 +40,8 @@ export interface LeadResult extends ItemResult {
 
 export interface PostResult extends ItemResult {
   readonly summary?: string;
+  /** The SEO description from the same answer (already cut to 155 characters at a word, as the worker writes it). */
+  readonly description?: string;
   readonly checks?: SummaryChecks;
 }
 
@@ -112,7 +114,14 @@ export async function evalPosts(activities: EvalActivities, items: readonly Post
     const base = { id: item.id, lang: item.lang, latencyMs: run.latencyMs };
     results.push(
       'value' in run
-        ? { ...base, outcome: 'valid', summary: run.value.summary, checks: checkSummary(run.value.summary, item), llm: run.value.llm ?? null }
+        ? {
+            ...base,
+            outcome: 'valid',
+            summary: run.value.summary,
+            ...(run.value.description === undefined ? {} : { description: run.value.description }),
+            checks: checkSummary(run.value.summary, item),
+            llm: run.value.llm ?? null,
+          }
         : { ...base, ...run.failure, llm: null },
     );
     onItem?.('posts', results.length, items.length);

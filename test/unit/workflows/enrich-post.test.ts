@@ -50,6 +50,38 @@ describe('enrichPost, with stand-in activities on the time-skipping test server'
     ]);
   });
 
+  it('writes the SEO description from the same answer as the summary, with one LLM call', async () => {
+    const writes: WriteSummaryInput[] = [];
+    let asked = 0;
+    const { handle, result } = await testbed.withWorker(
+      {
+        fetchPost: async () => publishedPost(),
+        summarizePost: async () => ((asked += 1), { summary: 'The summary.', description: 'The description.' }),
+        writeSummary: async (input) => void writes.push(input),
+      },
+      async (taskQueue) => {
+        const handle = await start(taskQueue);
+        return { handle, result: await handle.result() };
+      },
+    );
+    assert.equal(asked, 1);
+    assert.deepEqual(result, { outcome: 'summarized', postId: 7, summary: 'The summary.', description: 'The description.', contentHash: 'hash-new' });
+    assert.deepEqual(writes, [
+      { postId: 7, summary: 'The summary.', description: 'The description.', contentHash: 'hash-new', run: `${handle.workflowId}/${handle.firstExecutionRunId}` },
+    ]);
+  });
+
+  it('writes no description for an answer without one (an attempt recorded before descriptions were asked for)', async () => {
+    const writes: WriteSummaryInput[] = [];
+    const result = await testbed.withWorker(
+      { fetchPost: async () => publishedPost(), summarizePost: async () => ({ summary: 'Only a summary.' }), writeSummary: async (input) => void writes.push(input) },
+      async (taskQueue) => (await start(taskQueue)).result(),
+    );
+    assert.equal('description' in result, false);
+    assert.equal(writes.length, 1);
+    assert.equal('description' in writes[0]!, false);
+  });
+
   it('asks the LLM nothing when the stored summary was made from this content', async () => {
     let asked = 0;
     const result = await testbed.withWorker(
