@@ -2,6 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 import type { LlmCall } from './llm-call';
 import { DESCRIPTION_ANSWER_MAX } from './seo-description';
+import { suggestSchema, type Suggest } from './suggestions';
 
 /**
  * enrichPost's own input: which post to summarise. The post is fetched as it is when the run gets to it, so
@@ -18,6 +19,8 @@ export const summariseInputSchema = z.object({
   giveUpAfter: z.custom<Duration>((value) => typeof value === 'string' || typeof value === 'number').optional(),
   /** The daily token budget of the run that asked for the summary (TOKEN_BUDGET_PER_DAY), for the same reason. */
   tokenBudget: z.object({ site: z.string(), perDay: z.number().int().positive() }).optional(),
+  /** The results the site holds for an editor's review (the event's `suggest`); absent or empty: published. */
+  suggest: suggestSchema.optional(),
 });
 export type SummariseInput = z.infer<typeof summariseInputSchema>;
 
@@ -28,6 +31,8 @@ export type EnrichPostResult =
       readonly summary: string;
       /** The SEO meta description; absent from runs recorded before it was asked for. */
       readonly description?: string;
+      /** The results written as suggestions for an editor to accept or reject; absent when all were published. */
+      readonly suggested?: Suggest;
       readonly contentHash: string;
       /** The prompt version and tokens of the summary; absent from runs recorded before they were kept. */
       readonly llm?: LlmCall;
@@ -55,6 +60,8 @@ export interface WriteSummaryInput {
    * excerpt), so the relay writes one meta key whatever the site runs. Absent from summaries made before it was.
    */
   readonly description?: string;
+  /** Which of the two are written as suggestions (the `_suggestion` meta) rather than published. */
+  readonly suggest?: Suggest;
   readonly contentHash: string;
   /** "<workflowId>/<runId>" of the run that made the summary. */
   readonly run: string;

@@ -16,6 +16,7 @@ import type { ChildOutcome } from '../contract/post-summary';
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
+import { suggestOf } from './suggest';
 import { budgetOf } from './token-budget';
 
 /**
@@ -85,7 +86,7 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
     inFlight++;
     startedHere++;
     pending.push(
-      runSummaryChild(workflowId, { postId: post.id, giveUpAfter, ...budgetOf(event.site) })
+      runSummaryChild(workflowId, { postId: post.id, giveUpAfter, ...budgetOf(event.site), ...suggestOf(event) })
         .catch((): ChildOutcome => 'failed')
         .then((outcome) => {
           inFlight--;

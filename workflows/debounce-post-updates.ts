@@ -7,6 +7,7 @@ import { debounceStatusQuery, postUpdatedUpdate, type DebounceStatus, type EditA
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
+import { suggestOf } from './suggest';
 import { budgetOf } from './token-budget';
 
 /** A run with no edit for this long ends; the next edit starts a fresh one (update-with-start). */
@@ -31,6 +32,8 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
   // An edit not yet summarised (dirty alone drops back to false while the quiet period runs).
   let unsettled = false;
   let status: DebounceStatus = { pending: false, edits: 0, summaries: 0, lastOutcome: null };
+  // The latest edit's review choice: the site may have changed its setting between edits.
+  let latest: PostUpdated = first;
 
   setHandler(debounceStatusQuery, () => ({ ...status, pending: unsettled }));
   setHandler(postUpdatedUpdate, (edit): EditAnswer => {
@@ -39,6 +42,7 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
     if (seen.size > SEEN_KEYS) seen.delete(seen.values().next().value!);
     dirty = true;
     unsettled = true;
+    latest = edit;
     status = { ...status, edits: status.edits + 1 };
     return 'accepted';
   });
@@ -50,7 +54,7 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
     // Quiet period: every edit inside it starts the wait again.
     do dirty = false;
     while (await condition(() => dirty, editQuietMs));
-    const outcome = await summariseLatest(first, wordpress, giveUpAfter);
+    const outcome = await summariseLatest(first, latest, wordpress, giveUpAfter);
     status = { ...status, summaries: status.summaries + (outcome === 'summarized' ? 1 : 0), lastOutcome: outcome };
     unsettled = dirty;
     if (workflowInfo().continueAsNewSuggested && !dirty) {
@@ -62,13 +66,19 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
 
 async function summariseLatest(
   first: PostUpdated,
+  latest: PostUpdated,
   wordpress: Activities,
   giveUpAfter: Duration | undefined,
 ): Promise<DebounceStatus['lastOutcome']> {
   const post = await wordpress.fetchPost(first.post_id);
   if (post.status !== 'publish') return 'not_published';
   if (post.summaryHash === post.contentHash) return 'unchanged';
-  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), { postId: post.id, giveUpAfter, ...budgetOf(first.site) });
+  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), {
+    postId: post.id,
+    giveUpAfter,
+    ...budgetOf(first.site),
+    ...suggestOf(latest),
+  });
   if (outcome === 'failed') log.warn('the summary of the latest edit failed; its enrichPost run says why', { postId: post.id });
   return outcome;
 }

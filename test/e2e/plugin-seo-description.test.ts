@@ -85,10 +85,10 @@ echo wp_json_encode(array(
     assert.equal((await wp.rest(`/wp/v2/posts/${postId}`, { method: 'POST', body: JSON.stringify({ status: 'publish' }) })).status, 200);
     const row = (await readOutbox(wp)).find((r) => r.object_id === postId && r.event === 'post.published');
     assert.equal(row?.status, 'delivered');
-    const handle = relay.client.workflow.getHandle<typeof enrichPost>(row.idempotency_key);
+    const handle = relay.client.workflow.getHandle<typeof enrichPost>(row!.idempotency_key);
     const result = await handle.result();
     assert.equal(result.outcome, 'summarized');
-    return { postId, handle, result, llmCalls: llm.requests.length - calls };
+    return { postId, handle, result, event: JSON.parse(row.body) as Record<string, unknown>, llmCalls: llm.requests.length - calls };
   }
 
   const stubDescription = (title: string) => `What “${title}” tells you, in one line.`;
@@ -184,6 +184,49 @@ echo wp_json_encode(array(
     assert.ok(yoast.endsWith('…'));
     assert.ok(long.startsWith(yoast.slice(0, -1)));
     assert.match(long.slice(yoast.length - 1), /^[\s,]/, 'cut between words');
+  });
+
+  test('a site that holds both for review says so in the event; the run writes suggestions, publishes nothing, and its result says so', async () => {
+    await activate('yoast');
+    await wp.setOptions({ ai_relay_suggest: ['summary', 'description'] });
+    try {
+      const { postId, result, event, llmCalls } = await publish('Dividing hostas');
+      assert.deepEqual(event.suggest, ['summary', 'description']);
+      assert.equal(llmCalls, 1);
+      assert.ok(result.outcome === 'summarized');
+      assert.deepEqual(result.suggested, ['summary', 'description'], "the run's history shows what it did");
+      const meta = ((await (await wp.rest(`/wp/v2/posts/${postId}?context=edit`)).json()) as { meta: Record<string, unknown> }).meta;
+      assert.deepEqual(
+        [meta.ai_relay_summary, meta.ai_relay_summary_suggestion, meta.ai_relay_description, meta.ai_relay_description_suggestion],
+        ['', 'A short summary of “Dividing hostas”.', '', stubDescription('Dividing hostas')],
+      );
+      assert.equal((await seoFields(postId)).yoast, '', 'nothing reaches the SEO plugin before an editor accepts it');
+    } finally {
+      await wp.setOptions({ ai_relay_suggest: [] });
+    }
+  });
+
+  test('a site that reviews only summaries publishes the description at once', async () => {
+    await activate('yoast');
+    await wp.setOptions({ ai_relay_suggest: ['summary'] });
+    try {
+      const { postId, result, event } = await publish('Staking dahlias');
+      assert.deepEqual(event.suggest, ['summary']);
+      assert.ok(result.outcome === 'summarized');
+      assert.deepEqual(result.suggested, ['summary']);
+      const meta = ((await (await wp.rest(`/wp/v2/posts/${postId}?context=edit`)).json()) as { meta: Record<string, unknown> }).meta;
+      assert.deepEqual([meta.ai_relay_summary, meta.ai_relay_summary_suggestion], ['', 'A short summary of “Staking dahlias”.']);
+      assert.equal((await seoFields(postId)).yoast, stubDescription('Staking dahlias'));
+    } finally {
+      await wp.setOptions({ ai_relay_suggest: [] });
+    }
+  });
+
+  test('a site that reviews nothing sends no suggest field, as before', async () => {
+    await activate();
+    const { event, result } = await publish('Edging lawns');
+    assert.equal('suggest' in event, false);
+    assert.ok(result.outcome === 'summarized' && !('suggested' in result));
   });
 
   test('the settings page says where descriptions go on this site', async () => {

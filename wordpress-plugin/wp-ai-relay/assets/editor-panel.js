@@ -38,19 +38,52 @@
 	}
 
 	/**
+	 * A result the site holds for review (includes/suggestions.php): Accept makes it the text (the editor's from then
+	 * on), Reject drops it. Either is saved with the post.
+	 */
+	function Suggestion( props ) {
+		var decide = function ( accept ) {
+			var edit = {};
+			edit[ props.field + '_suggestion' ] = '';
+			if ( accept ) {
+				edit[ props.field ] = props.text;
+			}
+			props.editPost( { meta: edit } );
+		};
+		return el(
+			'div',
+			{ className: 'ai-relay-suggestion', role: 'group', 'aria-label': props.label },
+			el( 'p', { className: 'description' }, props.label ),
+			el( 'blockquote', null, props.text ),
+			el(
+				wp.components.Button,
+				{ variant: 'primary', onClick: function () { decide( true ); } },
+				__( 'Accept', 'wp-ai-relay' )
+			),
+			' ',
+			el(
+				wp.components.Button,
+				{ variant: 'secondary', onClick: function () { decide( false ); } },
+				__( 'Reject', 'wp-ai-relay' )
+			)
+		);
+	}
+
+	/**
 	 * One text the AI writes and an editor may make theirs: the field, then who owns it (with "Hand back to the AI")
-	 * or the run that wrote it.
+	 * or the run that wrote it, and the AI's suggestion when one waits.
 	 */
 	function OwnedText( props ) {
 		var meta = props.meta;
 		var value = meta[ props.field ] || '';
 		var editorId = meta[ props.field + '_editor' ] || 0;
+		var suggestion = meta[ props.field + '_suggestion' ] || '';
 		return el(
 			'div',
 			{ className: 'ai-relay-owned-text' },
 			el( wp.components.TextareaControl, {
 				label: props.label,
-				help: value ? props.help : __( 'None yet. One is written after the post is published.', 'wp-ai-relay' ),
+				help: value || suggestion ? props.help : __( 'None yet. One is written after the post is published.', 'wp-ai-relay' ),
 				value: value,
 				rows: props.rows,
 				// The margin WordPress 6.7 and later use, without the deprecation notice; older versions ignore it.
@@ -71,7 +104,15 @@
 							props.editPost( { meta: edit } );
 						},
 				  } )
-				: props.run && el( 'p', { className: 'description' }, __( 'Run:', 'wp-ai-relay' ) + ' ', el( 'code', null, props.run ) )
+				: props.run && el( 'p', { className: 'description' }, __( 'Run:', 'wp-ai-relay' ) + ' ', el( 'code', null, props.run ) ),
+			suggestion
+				? el( Suggestion, {
+						field: props.field,
+						text: suggestion,
+						label: props.suggestionLabel,
+						editPost: props.editPost,
+				  } )
+				: null
 		);
 	}
 
@@ -92,6 +133,7 @@
 				help: '',
 				rows: 5,
 				run: meta.ai_relay_summary_run || '',
+				suggestionLabel: __( 'Suggested summary', 'wp-ai-relay' ),
 			} ),
 			el( OwnedText, {
 				meta: meta,
@@ -101,6 +143,7 @@
 				/* translators: %d: number of characters */
 				help: sprintf( __( '%d of 155 characters. Copied to the SEO plugin unless an author wrote one there.', 'wp-ai-relay' ), description.length ),
 				rows: 3,
+				suggestionLabel: __( 'Suggested SEO description', 'wp-ai-relay' ),
 			} )
 		);
 	}

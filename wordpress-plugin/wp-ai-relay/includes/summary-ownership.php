@@ -184,7 +184,7 @@ function ai_relay_hand_back_summary( int $post_id, string $text = AI_RELAY_META_
 				'post_id'      => (int) $post->ID,
 				'updated_at'   => gmdate( 'c' ),
 				'content_hash' => $hash,
-			)
+			) + ai_relay_suggest_payload()
 		);
 	}
 }
