@@ -15,6 +15,14 @@ describe('the event table', () => {
     assert.deepEqual(route.args(plain), [{ postId: 9 }], 'a post without rest_base keeps the activity input it always had');
   });
 
+  it("carries the site's review choice into enrichPost's input, so the run's history shows it", () => {
+    const route = EVENT_ROUTES['post.published'];
+    const held = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9, suggest: ['description'] }));
+    assert.deepEqual(route.args(held), [{ postId: 9, suggest: ['description'] }]);
+    const none = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9, suggest: [] }));
+    assert.deepEqual(route.args(none), [{ postId: 9 }], 'nothing held: the input it always had');
+  });
+
   it("types each row's args by its workflow's parameters, so a changed input fails typecheck", () => {
     const wrong: EventRoute<PostPublished, 'enrichPost'> = {
       ...EVENT_ROUTES['post.published'],

@@ -72,6 +72,24 @@ describe('debouncePostUpdates, with stand-in activities on the time-skipping tes
     );
   });
 
+  it("hands the child the latest edit's review choice: the site may change its setting between edits", async () => {
+    const post = fakePost();
+    const first = sampleEvent('post.updated', { post_id: 9 }) as Parameters<typeof debouncePostUpdates>[0];
+    const later = sampleEvent('post.updated', { post_id: 9, suggest: ['summary', 'description'] }) as Parameters<typeof debouncePostUpdates>[0];
+    await testbed.withWorker(post.activities, async (taskQueue) => {
+      const handle = await testbed.client.workflow.start<typeof debouncePostUpdates>('debouncePostUpdates', {
+        taskQueue,
+        workflowId: `post.updated:${randomUUID()}`,
+        args: [first],
+      });
+      assert.equal(await handle.executeUpdate(postUpdatedUpdate, { args: [first] }), 'accepted');
+      post.edit('v2');
+      assert.equal(await handle.executeUpdate(postUpdatedUpdate, { args: [later] }), 'accepted');
+      return handle.result();
+    });
+    assert.deepEqual(post.written.map((w) => w.suggest), [['summary', 'description']]);
+  });
+
   it('summarises again for an edit after the last summary, and ends unchanged for content already summarised', async () => {
     const post = fakePost();
     const edit = () => sampleEvent('post.updated', { post_id: 9 }) as Parameters<typeof debouncePostUpdates>[0];

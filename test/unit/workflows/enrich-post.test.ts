@@ -24,11 +24,11 @@ describe('enrichPost, with stand-in activities on the time-skipping test server'
   before(async () => (testbed = await startWorkflowTestbed()));
   after(() => testbed?.teardown());
 
-  function start(taskQueue: string, memo?: Record<string, unknown>) {
+  function start(taskQueue: string, memo?: Record<string, unknown>, input: Parameters<typeof enrichPost>[0] = { postId: 7 }) {
     return testbed.client.workflow.start<typeof enrichPost>('enrichPost', {
       taskQueue,
       workflowId: `post.published:${randomUUID()}`,
-      args: [{ postId: 7 }],
+      args: [input],
       ...(memo ? { memo } : {}),
     });
   }
@@ -80,6 +80,21 @@ describe('enrichPost, with stand-in activities on the time-skipping test server'
     assert.equal('description' in result, false);
     assert.equal(writes.length, 1);
     assert.equal('description' in writes[0]!, false);
+  });
+
+  it('writes what the site holds for review as suggestions, and its result says which', async () => {
+    const writes: WriteSummaryInput[] = [];
+    const result = await testbed.withWorker(
+      {
+        fetchPost: async () => publishedPost(),
+        summarizePost: async () => ({ summary: 'The summary.', description: 'The description.' }),
+        writeSummary: async (input) => void writes.push(input),
+      },
+      async (taskQueue) => (await start(taskQueue, undefined, { postId: 7, suggest: ['summary'] })).result(),
+    );
+    assert.ok(result.outcome === 'summarized');
+    assert.deepEqual(result.suggested, ['summary']);
+    assert.deepEqual(writes.map((w) => w.suggest), [['summary']]);
   });
 
   it('asks the LLM nothing when the stored summary was made from this content', async () => {
