@@ -54,29 +54,30 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
     // Quiet period: every edit inside it starts the wait again.
     do dirty = false;
     while (await condition(() => dirty, editQuietMs));
-    const outcome = await summariseLatest(first, latest, wordpress, giveUpAfter);
+    const outcome = await summariseLatest(latest, wordpress, giveUpAfter);
     status = { ...status, summaries: status.summaries + (outcome === 'summarized' ? 1 : 0), lastOutcome: outcome };
     unsettled = dirty;
     if (workflowInfo().continueAsNewSuggested && !dirty) {
-      return continueAsNew<typeof debouncePostUpdates>(first, { seenKeys: [...seen], giveUpAfter });
+      // The latest edit goes on as the next run's first, its review choice with it.
+      return continueAsNew<typeof debouncePostUpdates>(latest, { seenKeys: [...seen], giveUpAfter });
     }
   }
   return status;
 }
 
+/** `latest`: the latest edit (the same post and site as every edit of this run, and the site's latest review choice). */
 async function summariseLatest(
-  first: PostUpdated,
   latest: PostUpdated,
   wordpress: Activities,
   giveUpAfter: Duration | undefined,
 ): Promise<DebounceStatus['lastOutcome']> {
-  const post = await wordpress.fetchPost(first.post_id);
+  const post = await wordpress.fetchPost(latest.post_id);
   if (post.status !== 'publish') return 'not_published';
   if (post.summaryHash === post.contentHash) return 'unchanged';
-  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), {
+  const outcome = await runSummaryChild(contentRunId(latest.site, post.id, post.contentHash), {
     postId: post.id,
     giveUpAfter,
-    ...budgetOf(first.site),
+    ...budgetOf(latest.site),
     ...suggestOf(latest),
   });
   if (outcome === 'failed') log.warn('the summary of the latest edit failed; its enrichPost run says why', { postId: post.id });
