@@ -56,7 +56,7 @@ describe('suggestions in the block editor: accept and reject, in Chromium', () =
     return id;
   }
 
-  const stored = async (id: number) => ({
+  const stored = async (id: number): Promise<Record<string, unknown>> => ({
     ...((await (await wp.rest(`/wp/v2/posts/${id}?context=edit`)).json()) as { meta: Record<string, unknown> }).meta,
     yoast: await wp.runPhp(`echo get_post_meta(${id}, '_yoast_wpseo_metadesc', true);`),
   });
