@@ -52,7 +52,7 @@
 		};
 		return el(
 			'div',
-			{ className: 'ai-relay-suggestion', role: 'group', 'aria-label': props.label },
+			{ className: 'ai-relay-suggestion', role: 'group', 'aria-label': props.label, style: { marginTop: '8px' } },
 			el( 'p', { className: 'description' }, props.label ),
 			el( 'blockquote', null, props.text ),
 			el(
@@ -80,7 +80,7 @@
 		var suggestion = meta[ props.field + '_suggestion' ] || '';
 		return el(
 			'div',
-			{ className: 'ai-relay-owned-text' },
+			{ className: 'ai-relay-owned-text', style: { marginBottom: '16px' } },
 			el( wp.components.TextareaControl, {
 				label: props.label,
 				help: value || suggestion ? props.help : __( 'None yet. One is written after the post is published.', 'wp-ai-relay' ),
