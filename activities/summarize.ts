@@ -8,9 +8,9 @@ import { completeStructured } from './structured-output';
 
 /**
  * 600 characters are about 150 tokens of English and up to 400 of scripts a tokenizer splits finely; the description's
- * 300 at most half as many again.
+ * 200 at most a third as many again.
  */
-const SUMMARY_MAX_TOKENS = 600;
+const SUMMARY_MAX_TOKENS = 550;
 
 export const SUMMARY_PROMPT: VersionedPrompt = {
   name: 'post_summary',

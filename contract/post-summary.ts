@@ -75,8 +75,9 @@ export interface WriteSummaryInput {
  * cut to 155 characters at a word afterwards (seoDescriptionSchema).
  */
 export const summarySchema = z.object({
-  summary: z.string().min(1).max(600),
-  description: z.string().min(1).max(DESCRIPTION_ANSWER_MAX),
+  // Trimmed first: a blank answer is no summary (WordPress would store it as an empty string).
+  summary: z.string().trim().min(1).max(600),
+  description: z.string().trim().min(1).max(DESCRIPTION_ANSWER_MAX),
 });
 export type Summary = z.infer<typeof summarySchema>;
 

@@ -4,10 +4,11 @@ import { z } from 'zod';
 export const SEO_DESCRIPTION_MAX = 155;
 
 /**
- * The model is asked for at most 155 characters; models count badly, so its answer may run this long before it is
- * refused (and retried) rather than cut.
+ * The model is asked for at most 155 characters; models count badly, so its answer may run a little longer, and is
+ * cut. The bound is in the answer's JSON schema, where a constrained server (llama.cpp's grammar) stops a small model
+ * that would ramble on, repeating itself, until its token limit.
  */
-export const DESCRIPTION_ANSWER_MAX = 300;
+export const DESCRIPTION_ANSWER_MAX = 200;
 
 const ELLIPSIS = '…';
 const words = new Intl.Segmenter(undefined, { granularity: 'word' });
