@@ -156,6 +156,10 @@ function ai_relay_record_summary_editor( $meta_id, $post_id, $meta_key ): void {
 	if ( ! isset( $texts[ $meta_key ] ) || ( $intent['relay'] && $intent['post'] === (int) $post_id ) || get_current_user_id() <= 0 ) {
 		return;
 	}
+	// WordPress 6.1's REST API adds the empty value the block editor saves for a text the post never had: no edit.
+	if ( 'added_post_meta' === current_action() && '' === (string) get_post_meta( $post_id, $meta_key, true ) ) {
+		return;
+	}
 	list( $owner, $edited_at ) = $texts[ $meta_key ];
 	ai_relay_writing_owner( true );
 	update_post_meta( $post_id, $owner, get_current_user_id() );
