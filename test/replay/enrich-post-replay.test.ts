@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { dataConverterOf } from '../../src/codec/data-converter';
+import { dataConverterOf } from '../../src/temporal/data-converter';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -31,6 +31,14 @@ describe('npm test', () => {
     for (const file of testFiles(join(ROOT, 'test'))) {
       const inTiers = Object.entries(tiers).filter(([, dirs]) => dirs.includes(dirname(file))).map(([tier]) => tier);
       assert.equal(inTiers.length, 1, `${file} runs in ${inTiers.length === 0 ? 'no tier' : inTiers.join(' and ')}`);
+    }
+  });
+
+  it('names only test files that exist where a script lists them one by one (the WordPress 6.1 tier): a moved test is not silently dropped', () => {
+    for (const [name, script] of Object.entries(scripts)) {
+      for (const [file] of script.matchAll(/\btest\/[\w/.-]+\.test\.ts\b/g)) {
+        assert.ok(existsSync(join(ROOT, file)), `${name} runs ${file}, which does not exist`);
+      }
     }
   });
 });

@@ -18,8 +18,9 @@ import { requireSystemFiles } from '../system-packages';
 
 /**
  * A real WordPress (Debian's package, 6.8 or 6.1 as `options.version` or TEST_WORDPRESS says, served by `php -S`
- * with 4 workers) on a private MariaDB, in a temp dir, with the wp-ai-relay plugin symlinked from this repository and activated. Every call gets a fresh site and
- * database: a copy of a freshly installed one, built once per machine and kept in the OS temp dir.
+ * with 4 workers) on a private MariaDB, in a temp dir, with the wp-ai-relay plugin symlinked from this repository
+ * and activated (unless `options` say otherwise). Every call gets a fresh site and database: a copy of a freshly
+ * installed one, built once per machine and kept in the OS temp dir.
  */
 export async function startWordPress(options: WordPressOptions = {}): Promise<WordPress> {
   const wordpress = wordpressInstall(options.version ?? wordpressSeries());
@@ -44,7 +45,7 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
         await run('cp', ['-a', join(await databaseTemplate(wordpress), 'db'), join(dir, 'db')]);
         processes.push(await startMariaDb(dir, socket));
       })(),
-      buildSiteRoot(dir, socket, wordpress.dir, options.constants ?? {}, options.configExtra),
+      buildSiteRoot(dir, socket, wordpress.dir, options.constants ?? {}, options.configExtra, options.installPlugin !== false),
     ]);
     const { server, port } = await startPhpServer(dir);
     processes.push(server);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../contract/activity-options';
-import { DEFAULT_TASK_QUEUE } from '../contract/workflow-ids';
-import { parsePayloadKeys, type PayloadKey } from './codec/keys';
-import { parseSecrets, type SigningSecret } from '../contract/secrets';
+import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../../contract/activity-options';
+import { DEFAULT_TASK_QUEUE } from '../../contract/workflow-ids';
+import { parsePayloadKeys, type PayloadKey } from '../codec/keys';
+import { parseSecrets, type SigningSecret } from '../../contract/secrets';
 
 /**
  * The development secret used only when the relay runs on its embedded Temporal dev server and no secret is
