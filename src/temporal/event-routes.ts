@@ -61,7 +61,14 @@ const START = { kind: 'start' } as const;
 export const EVENT_ROUTES: Routes = {
   'post.published': {
     workflowType: 'enrichPost',
-    args: (event) => [event.rest_base === undefined ? { postId: event.post_id } : { postId: event.post_id, restBase: event.rest_base }],
+    // The site's review choice travels in the input, so each run's history shows whether it published or suggested.
+    args: (event) => [
+      {
+        postId: event.post_id,
+        ...(event.rest_base === undefined ? {} : { restBase: event.rest_base }),
+        ...(event.suggest?.length ? { suggest: event.suggest } : {}),
+      },
+    ],
     workflowId: (event) => event.idempotency_key,
     searchAttributes: eventSiteAndPost,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
