@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
-import { pluginLogLines, startWordPress, type WordPress } from '../support/wordpress';
+import { pluginLogLines, startWordPress, type WordPress } from '../../tools/wordpress';
 
 const SUMMARY = 'Basil grows best in warm soil with six hours of sun.';
 const DESCRIPTION = 'How to grow basil: warm soil, full sun and regular picking.';

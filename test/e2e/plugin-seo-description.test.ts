@@ -6,10 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DESCRIPTION_ANSWER_MAX, SEO_DESCRIPTION_MAX } from '../../contract/seo-description';
 import type { enrichPost } from '../../workflows';
-import type { LlmStub } from '../support/llm-stub';
+import type { LlmStub } from '../../tools/llm-stub';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { pluginLogLines, readOutbox, type WordPress } from '../support/wordpress';
+import { pluginLogLines, readOutbox, type WordPress } from '../../tools/wordpress';
 
 /**
  * The real Yoast SEO and Rank Math cannot be installed here (no access to the plugin directory), so each is stood in
