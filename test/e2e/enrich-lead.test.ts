@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
+import type { EnrichLeadInput } from '../../contract/leads';
 import type { CrmRecord } from '../../activities/crm';
 import type { enrichLead } from '../../workflows';
 import { sampleEvent } from '../../src/webhooks/sample-events';
@@ -144,8 +145,8 @@ describe('enrichLead: a lead reaches the CRM once, scored and signed, and stays 
     assert.equal(answer.status, 200);
     const { payloads } = (await answer.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
     assert.equal(Buffer.from(payloads[0]!.metadata.encoding!, 'base64').toString(), 'json/plain');
-    const lead = JSON.parse(Buffer.from(payloads[0]!.data, 'base64').toString()) as { fields: Record<string, string> };
-    assert.equal(lead.fields.email, 'secret.person@example.net');
+    const decoded = JSON.parse(Buffer.from(payloads[0]!.data, 'base64').toString()) as EnrichLeadInput;
+    assert.equal(decoded.lead.fields.email, 'secret.person@example.net');
   });
 });
 
