@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 import type { LlmCall } from './llm-call';
+import type { SiteTarget } from './wordpress-sites';
 
 /**
  * enrichPost's own input: which post to summarise. The post is fetched as it is when the run gets to it, so
@@ -10,6 +11,8 @@ export const summariseInputSchema = z.object({
   postId: z.number().int().positive(),
   /** The post type's REST collection; `posts` when absent. */
   restBase: z.string().min(1).optional(),
+  /** The site the post is on (an event's `site`): which configured WordPress to read and write (WP_SITES). */
+  site: z.string().optional(),
   /**
    * The give-up point of the run that asked for the summary (a batch, a post's edits), so its activities retry as
    * long as that run's own: a child does not inherit its parent's memo. Absent: this run's memo, or the default.
@@ -44,7 +47,7 @@ export const postForSummarySchema = z.object({
 });
 export type PostForSummary = z.infer<typeof postForSummarySchema>;
 
-export interface WriteSummaryInput {
+export interface WriteSummaryInput extends SiteTarget {
   readonly postId: number;
   readonly summary: string;
   readonly contentHash: string;

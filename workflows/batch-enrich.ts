@@ -60,7 +60,7 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
   while (!cancelling) {
     if (queue.length === 0) {
       if (cursor === null) break;
-      const page = await wordpress.listSummaryBacklog({ after: cursor, perPage: event.limit });
+      const page = await wordpress.listSummaryBacklog({ after: cursor, perPage: event.limit, site: event.site });
       counts = {
         ...counts,
         total: page.total,
@@ -85,7 +85,7 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
     inFlight++;
     startedHere++;
     pending.push(
-      runSummaryChild(workflowId, { postId: post.id, giveUpAfter, ...budgetOf(event.site) })
+      runSummaryChild(workflowId, { postId: post.id, site: event.site, giveUpAfter, ...budgetOf(event.site) })
         .catch((): ChildOutcome => 'failed')
         .then((outcome) => {
           inFlight--;

@@ -65,10 +65,10 @@ async function summariseLatest(
   wordpress: Activities,
   giveUpAfter: Duration | undefined,
 ): Promise<DebounceStatus['lastOutcome']> {
-  const post = await wordpress.fetchPost(first.post_id);
+  const post = await wordpress.fetchPost(first.post_id, undefined, first.site);
   if (post.status !== 'publish') return 'not_published';
   if (post.summaryHash === post.contentHash) return 'unchanged';
-  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), { postId: post.id, giveUpAfter, ...budgetOf(first.site) });
+  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), { postId: post.id, site: first.site, giveUpAfter, ...budgetOf(first.site) });
   if (outcome === 'failed') log.warn('the summary of the latest edit failed; its enrichPost run says why', { postId: post.id });
   return outcome;
 }

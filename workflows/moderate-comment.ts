@@ -24,7 +24,7 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
   const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
   const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
   const commentId = event.comment_id;
-  const comment = await wordpress.fetchComment(commentId);
+  const comment = await wordpress.fetchComment(commentId, event.site);
   if (!comment) return { outcome: 'gone', commentId };
   if (!event.recheck && comment.humanDecision) return { outcome: 'human_decided', commentId, status: comment.status };
   if (!event.recheck && (comment.status === 'spam' || comment.status === 'trash')) {
@@ -46,7 +46,7 @@ export async function moderateComment(event: CommentCreated): Promise<ModerateCo
     run: `${workflowId}/${runId}`,
     at: new Date().toISOString(),
   };
-  const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, event.status) });
+  const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, event.status), site: event.site });
   if (applied.outcome === 'gone') return { outcome: 'gone', commentId };
   return { outcome: applied.outcome, commentId, status: applied.status, verdict, ...(call ? { llm: call } : {}) };
 }
