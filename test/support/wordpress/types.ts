@@ -1,3 +1,4 @@
+import type { NetworkOptions } from './network';
 import type { WordPressSeries } from './versions';
 
 export type ConfigValue = string | number | boolean;
@@ -14,7 +15,13 @@ export interface WordPressOptions {
   readonly configExtra?: string;
   /** Which WordPress; by default TEST_WORDPRESS's (6.8 when unset). */
   readonly version?: WordPressSeries;
-  /** Activate the wp-ai-relay plugin (default true). */
+  /**
+   * A subdirectory multisite: this site is the network's main site, and `sites` are created at `<baseUrl>/<path>/`
+   * before the plugin is activated for the whole network. `runPhp` runs on the main site (`switch_to_blog()` for
+   * another), `rest` talks to the main site.
+   */
+  readonly network?: NetworkOptions;
+  /** Activate the wp-ai-relay plugin (default true; network-wide on a network). */
   readonly activatePlugin?: boolean;
   /** Keep the temp dir (database, logs, site root) after `stop()`. `WP_HARNESS_KEEP=1` does the same. */
   readonly keep?: boolean;
