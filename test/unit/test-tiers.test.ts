@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -24,6 +24,12 @@ describe('npm test', () => {
     const steps = scripts.test?.split('&&').map((step) => step.trim()) ?? [];
     assert.equal(steps[0], 'npm run test:unit');
     assert.ok(steps.includes('npm run test:integration'), scripts.test);
+  });
+
+  it('runs the multisite suite on WordPress 6.8: in the integration tier, which leaves TEST_WORDPRESS at its default', () => {
+    assert.ok(existsSync(join(ROOT, 'test/e2e/plugin-multisite.test.ts')));
+    assert.ok(folders('test:integration').includes('test/e2e'), scripts['test:integration']);
+    assert.doesNotMatch(scripts['test:integration'] ?? '', /TEST_WORDPRESS=/);
   });
 
   it('runs every test file in exactly one tier: a new folder of tests is not silently left out of CI', () => {

@@ -134,8 +134,9 @@ function ai_relay_keep_following_network( $value, $old_value, $option ) {
 	if ( null === $network ) {
 		return $value;
 	}
+	// $value is sanitised already when it comes from the settings form; the network's is as stored ('1' for true).
 	$sanitize = AI_RELAY_NETWORK_SETTINGS[ $option ];
-	if ( wp_json_encode( $sanitize( $network ) ) !== wp_json_encode( $sanitize( $value ) ) ) {
+	if ( wp_json_encode( $sanitize( $network ) ) !== wp_json_encode( $value ) ) {
 		return $value;
 	}
 	delete_option( $option );
