@@ -113,7 +113,7 @@ describe('a multisite network with the plugin network-activated, with the real r
 
     // A comment on each site, with the same ID on both: only the site that turned comments on sends it, with its
     // own site, from its own outbox (the request was switched to it), and the verdict is stored on its comment.
-    const commentIds = [];
+    const commentIds: string[] = [];
     for (const blogId of [1, 2]) {
       commentIds.push(
         await onSite(blogId, `echo wp_insert_comment(array('comment_post_ID' => ${SHARED_POST_ID}, 'comment_content' => 'Nice post.', 'comment_author' => 'Reader', 'comment_approved' => 1));`),

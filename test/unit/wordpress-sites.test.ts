@@ -13,7 +13,7 @@ describe('WP_SITES: the sites of a network behind one relay', () => {
   it('reads each site\'s address, normalised as events name it, and where its REST API is', () => {
     const config = loadConfig({ WP_SITES: 'https://Example.com , https://example.com/shop=http://wordpress/shop/ ' });
     assert.deepEqual(config.wordpress.sites, {
-      'https://example.com/': 'https://example.com',
+      'https://example.com/': 'https://Example.com',
       'https://example.com/shop/': 'http://wordpress/shop',
     });
   });
