@@ -52,7 +52,8 @@ const START = { kind: 'start' } as const;
 export const EVENT_ROUTES: Routes = {
   'post.published': {
     workflowType: 'enrichPost',
-    args: (event) => [event.rest_base === undefined ? { postId: event.post_id } : { postId: event.post_id, restBase: event.rest_base }],
+    // The site picks which configured WordPress (WP_SITES) the run reads and writes.
+    args: (event) => [{ postId: event.post_id, ...(event.rest_base === undefined ? {} : { restBase: event.rest_base }), site: event.site }],
     workflowId: (event) => event.idempotency_key,
     searchAttributes: eventSiteAndPost,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

@@ -73,8 +73,8 @@ describe('a multisite network with the plugin network-activated, with the real r
     });
     assert.equal(saved.status, 302);
     const settings = `echo wp_json_encode(array(ai_relay_endpoint(), ai_relay_allow_private(), ai_relay_enabled_events(), ai_relay_site_overrides('ai_relay_endpoint')));`;
-    const expected = JSON.stringify([`${relay.url}/webhooks/wp`, true, ['post.published'], false]);
-    assert.deepEqual([await onSite(1, settings), await onSite(2, settings)], [expected, expected]);
+    const expected = [`${relay.url}/webhooks/wp`, true, ['post.published'], false];
+    assert.deepEqual([JSON.parse(await onSite(1, settings)), JSON.parse(await onSite(2, settings))], [expected, expected]);
   });
 
   test('a post published on each site reaches the relay with its own site, and its summary is written back to that site', async () => {

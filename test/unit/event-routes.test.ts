@@ -10,9 +10,9 @@ describe('the event table', () => {
     const route = EVENT_ROUTES['post.published'];
     const event = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9, rest_base: 'pages' }));
     const [input] = route.args(event);
-    assert.deepEqual(summariseInputSchema.strict().parse(input), { postId: 9, restBase: 'pages' });
+    assert.deepEqual(summariseInputSchema.strict().parse(input), { postId: 9, restBase: 'pages', site: event.site });
     const plain = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9 }));
-    assert.deepEqual(route.args(plain), [{ postId: 9 }], 'a post without rest_base keeps the activity input it always had');
+    assert.deepEqual(route.args(plain), [{ postId: 9, site: plain.site }], 'a post without rest_base has no rest_base; its site says which WordPress (WP_SITES)');
   });
 
   it("types each row's args by its workflow's parameters, so a changed input fails typecheck", () => {

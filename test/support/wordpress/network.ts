@@ -64,7 +64,11 @@ export async function writeNetworkConfig(dir: string, domain: string): Promise<v
   await writeFile(join(dir, 'network.php'), `<?php\n${lines.join('\n')}\nif (PHP_SAPI === 'cli') { $_SERVER['HTTP_HOST'] = ${phpString(domain)}; }\n`);
 }
 
-/** The other sites (pretty permalinks, so /<site>/wp-json/ works), then the plugin activated network-wide. */
+/**
+ * The other sites (pretty permalinks, so /<site>/wp-json/ works), then the plugin activated network-wide. WordPress
+ * looks Application Passwords up only once a network option says one was made; the single site said so in its own
+ * options, which a network no longer reads.
+ */
 export function populateNetworkScript(domain: string, network: NetworkOptions, activatePlugin: boolean): string {
   const sites = network.sites
     .map(
@@ -84,5 +88,5 @@ require_once ABSPATH . 'wp-admin/includes/plugin.php';
 $activated = activate_plugin(${phpString(PLUGIN_FILE)}, '', true);
 if (is_wp_error($activated)) { fwrite(STDERR, $activated->get_error_message()); exit(1); }`
     : '';
-  return `${sites}\n${activate}\n`;
+  return `update_network_option(get_main_network_id(), 'using_application_passwords', true);\n${sites}\n${activate}\n`;
 }
