@@ -29,6 +29,12 @@ function ai_relay_render_dashboard_chart( array $daily ): void {
 	echo '<div class="ai-relay-dashboard-chart">';
 	ai_relay_render_bar_chart( 'summaries', __( 'Posts with a summary, by the day they were published', 'wp-ai-relay' ), array( 'summarised' => $daily['summarised'] ), $names );
 	ai_relay_render_bar_chart( 'comments', __( 'Comments by verdict, by the day they were posted', 'wp-ai-relay' ), $daily['labels'], $names );
+	printf(
+		'<p class="ai-relay-chart-axis" style="display:flex;justify-content:space-between;margin:0"><span>%s</span><span>%s</span></p>',
+		/* translators: %d: number of days */
+		esc_html( sprintf( _n( '%d day ago', '%d days ago', count( $daily['summarised'] ), 'wp-ai-relay' ), count( $daily['summarised'] ) ) ),
+		esc_html__( 'today', 'wp-ai-relay' )
+	);
 	echo '<p class="ai-relay-chart-legend">';
 	foreach ( $names as $series => $name ) {
 		printf( '<span><span class="ai-relay-chart-key" style="display:inline-block;width:.8em;height:.8em;background:%s"></span> %s</span> ', esc_attr( AI_RELAY_CHART_COLOURS[ $series ] ), esc_html( $name ) );
