@@ -39,9 +39,14 @@ export async function workflowKeys(
     await sleep(500);
   }
 
-  const seen = new Map<string, number>();
-  for await (const info of client.workflow.list({ query })) seen.set(info.workflowId, (seen.get(info.workflowId) ?? 0) + 1);
-  return compareKeys(seen, sent, accepted);
+  // Runs are counted by run ID: a list paged while runs close can return one execution twice (its sort position
+  // moves from open to closed between pages), which is not a second run.
+  const runs = new Map<string, Set<string>>();
+  for await (const info of client.workflow.list({ query })) {
+    const ids = runs.get(info.workflowId) ?? new Set<string>();
+    runs.set(info.workflowId, ids.add(info.runId));
+  }
+  return compareKeys(new Map([...runs].map(([key, ids]) => [key, ids.size])), sent, accepted);
 }
 
 /**

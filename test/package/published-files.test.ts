@@ -10,7 +10,7 @@ const ROOT = join(__dirname, '..', '..');
 /** What a clone does not have (.gitignore): installs, builds, local state. */
 const NOT_IN_A_CLONE = new Set(['node_modules', 'dist', '.git', '.data', '.scratch', '.tools', 'test-results']);
 /** The product: the receiver, the worker and the CLI, compiled, with the data files they read. */
-const PRODUCT = /^dist\/(src|contract|workflows|activities)\/[\w./-]+\.(js|json)$/;
+const PRODUCT = /^dist\/(src|contract|workflows|activities)\/[\w./-]+\.(js|json|jsonl)$/;
 const MANIFESTS = new Set(['package.json', 'README.md', 'LICENSE']);
 
 /**
@@ -43,6 +43,12 @@ describe('the published package', () => {
   it('holds every entry point and the workflows and activities the worker loads', () => {
     for (const entry of ['dist/src/cli.js', 'dist/src/receiver.js', 'dist/src/worker.js', 'dist/src/main.js', 'dist/workflows/index.js', 'dist/activities/index.js']) {
       assert.ok(files.includes(entry), `${entry} is published`);
+    }
+  });
+
+  it("holds the evaluation sets `wp-ai-relay eval` reads when no --comments/--posts/--leads file is given", () => {
+    for (const set of ['comments', 'posts', 'leads']) {
+      assert.ok(files.includes(`dist/src/eval/sets/${set}.jsonl`), `the ${set} set is published`);
     }
   });
 
