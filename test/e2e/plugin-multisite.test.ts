@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { postPublishedSchema } from '../../contract/events';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { PLUGIN_FILE, pluginLogLines, type OutboxRow, type WordPress } from '../support/wordpress';
+import { PLUGIN_FILE, pluginLogLines, startWordPress, type OutboxRow, type WordPress } from '../support/wordpress';
+import { login } from '../support/wordpress/login';
 
 /** Both sites publish a post with this ID, so a write-back to the wrong site would land on the other's post. */
 const SHARED_POST_ID = 500;
@@ -152,5 +153,67 @@ deactivate_plugins('${PLUGIN_FILE}', false, true);
 uninstall_plugin('${PLUGIN_FILE}');`);
     assert.deepEqual([await onSite(1, stored), await onSite(2, stored)], [JSON.stringify([false, false, false]), JSON.stringify([false, false, false])]);
     assert.equal(await wp.runPhp(`global $wpdb; echo (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->sitemeta} WHERE meta_key LIKE 'ai\\\\_relay\\\\_%'");`), '0');
+  });
+});
+
+describe('a network without the wp-config secret: each site\'s administrator and their own secret', () => {
+  let wp: WordPress;
+  const secrets = { 1: 'main-site-secret-0123456789', 2: 'second-site-secret-0123456789' } as const;
+  const onSite = (blogId: number, code: string) => wp.runPhp(`switch_to_blog(${blogId});\n${code}\nrestore_current_blog();`);
+
+  before(async () => {
+    wp = await startWordPress({ network: { sites: ['second'] } });
+    for (const blogId of [1, 2] as const) await onSite(blogId, `update_option('ai_relay_secret', '${secrets[blogId]}');`);
+    // An administrator of the second site only, as a network gives each site its own.
+    await wp.runPhp(`$id = wp_insert_user(array('user_login' => 'siteadmin', 'user_pass' => 'site-admin-password-123', 'user_email' => 'siteadmin@example.test'));
+remove_user_from_blog($id, 1);
+add_user_to_blog(2, $id, 'administrator');`);
+  });
+  after(() => wp?.stop());
+
+  /** The settings form of the second site as `cookie` sees it, and a save of it with `changes`. */
+  async function saveSecondSite(cookie: string, changes: Record<string, string>): Promise<void> {
+    const page = await (await fetch(`${wp.baseUrl}/second/wp-admin/options-general.php?page=ai-relay`, { headers: { cookie } })).text();
+    const nonce = /<input type="hidden" id="_wpnonce" name="_wpnonce" value="([^"]+)"/.exec(page)?.[1];
+    assert.ok(nonce, 'the settings form is shown');
+    const form = new URLSearchParams({ option_page: 'ai_relay', action: 'update', _wpnonce: nonce, _wp_http_referer: '/second/wp-admin/options-general.php?page=ai-relay', ...changes });
+    const saved = await fetch(`${wp.baseUrl}/second/wp-admin/options.php`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    assert.equal(saved.status, 302);
+  }
+
+  test('a site\'s administrator sees neither site\'s secret, and cannot open another site\'s settings or the network\'s', async () => {
+    const cookie = await login(wp.baseUrl, 'siteadmin', 'site-admin-password-123');
+    const own = await fetch(`${wp.baseUrl}/second/wp-admin/options-general.php?page=ai-relay`, { headers: { cookie } });
+    assert.equal(own.status, 200);
+    const ownPage = await own.text();
+    assert.match(ownPage, /A secret is stored; leave empty to keep it/);
+    for (const secret of Object.values(secrets)) assert.ok(!ownPage.includes(secret), 'no secret on the settings page');
+    // WordPress's own list of every option shows this site's options only: the other site's secret is not there.
+    assert.ok(!(await (await fetch(`${wp.baseUrl}/second/wp-admin/options.php`, { headers: { cookie } })).text()).includes(secrets[1]));
+    for (const path of ['/wp-admin/options-general.php?page=ai-relay', '/wp-admin/network/settings.php?page=ai-relay']) {
+      const other = await fetch(`${wp.baseUrl}${path}`, { headers: { cookie }, redirect: 'manual' });
+      const body = await other.text();
+      assert.equal(other.status, 403, path);
+      assert.ok(!body.includes(secrets[1]) && !body.includes('ai_relay_endpoint'), `${path} shows nothing of the plugin's settings`);
+    }
+  });
+
+  test('only a network administrator lets the plugin into a private network; a site\'s administrator cannot', async () => {
+    const allowed = `echo ai_relay_allow_private() ? 'allowed' : 'refused';`;
+    const siteAdmin = await login(wp.baseUrl, 'siteadmin', 'site-admin-password-123');
+    const page = await (await fetch(`${wp.baseUrl}/second/wp-admin/options-general.php?page=ai-relay`, { headers: { cookie: siteAdmin } })).text();
+    assert.match(page, /name="ai_relay_allow_private" value="1" disabled='disabled'/);
+    await saveSecondSite(siteAdmin, { ai_relay_endpoint: 'http://10.0.0.5:9000/webhooks/wp', ai_relay_allow_private: '1' });
+    assert.equal(await onSite(2, `echo ai_relay_endpoint();`), 'http://10.0.0.5:9000/webhooks/wp', 'the rest of the form was saved');
+    assert.equal(await onSite(2, allowed), 'refused');
+
+    await saveSecondSite(await wp.login(), { ai_relay_endpoint: 'http://10.0.0.5:9000/webhooks/wp', ai_relay_allow_private: '1' });
+    assert.equal(await onSite(2, allowed), 'allowed');
+    // Neither save touched the stored secret, which the form never shows.
+    assert.equal(await onSite(2, `echo ai_relay_secret();`), secrets[2]);
+  });
+
+  test('WordPress logged no PHP notice, warning or error from the plugin', async () => {
+    assert.deepEqual(await pluginLogLines(wp), []);
   });
 });
