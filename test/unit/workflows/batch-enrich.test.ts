@@ -66,6 +66,23 @@ describe('batchEnrich, with stand-in activities on the time-skipping test server
     });
   }
 
+  it('pages through and summarises on the site that asked for the batch, as configured for it (WP_SITES)', async () => {
+    const site = fakeSite([[[1, 2], 2]], {});
+    const seen: (string | undefined)[][] = [];
+    await testbed.withWorker(
+      {
+        ...site.activities,
+        listSummaryBacklog: async (input) => (seen.push(['list', input.site]), site.activities.listSummaryBacklog(input)),
+        fetchPost: async (id, _restBase, from) => (seen.push(['fetch', from]), site.activities.fetchPost(id)),
+        writeSummary: async (input) => (seen.push(['write', input.site]), site.activities.writeSummary(input)),
+      },
+      async (taskQueue) => (await startBatch(taskQueue)).result(),
+    );
+    const asked = sampleEvent('batch.requested', { limit: 4 }).site;
+    assert.deepEqual(new Set(seen.map(([, from]) => from)), new Set([asked]));
+    assert.deepEqual(seen.map(([what]) => what).sort(), ['fetch', 'fetch', 'list', 'write', 'write']);
+  });
+
   it('summarises every post of every page, never more than batchConcurrency at once, continuing as new every batchChildrenPerRun', async () => {
     const site = fakeSite([[[1, 2, 3, 4], 5], [[5, 6, 7], 3]], { batchConcurrency: 2, batchChildrenPerRun: 3 });
     const { handle, result } = await testbed.withWorker(site.activities, async (taskQueue) => {
