@@ -152,7 +152,7 @@ describe('a multisite network with the plugin network-activated, with the real r
 deactivate_plugins('${PLUGIN_FILE}', false, true);
 uninstall_plugin('${PLUGIN_FILE}');`);
     assert.deepEqual([await onSite(1, stored), await onSite(2, stored)], [JSON.stringify([false, false, false]), JSON.stringify([false, false, false])]);
-    assert.equal(await wp.runPhp(`global $wpdb; echo (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->sitemeta} WHERE meta_key LIKE 'ai\\\\_relay\\\\_%'");`), '0');
+    assert.equal(await wp.runPhp(`global $wpdb; echo (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->sitemeta} WHERE meta_key LIKE '%ai\\\\_relay\\\\_%'");`), '0');
   });
 });
 

@@ -53,3 +53,6 @@ foreach ( get_networks( array( 'fields' => 'ids', 'number' => 0 ) ) as $ai_relay
 		delete_network_option( (int) $ai_relay_network, $ai_relay_option );
 	}
 }
+// The network screen's one-shot notices.
+global $wpdb;
+$wpdb->query( "DELETE FROM {$wpdb->sitemeta} WHERE meta_key LIKE '\\_site\\_transient\\_ai\\_relay\\_%' OR meta_key LIKE '\\_site\\_transient\\_timeout\\_ai\\_relay\\_%'" );
