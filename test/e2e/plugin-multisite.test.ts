@@ -73,6 +73,9 @@ describe('a multisite network with the plugin network-activated, with the real r
       body: form,
     });
     assert.equal(saved.status, 302);
+    const shown = await (await fetch(`${wp.baseUrl}/wp-admin/network/settings.php?page=ai-relay`, { headers: { cookie } })).text();
+    assert.match(shown, /Network defaults saved\./);
+    assert.ok(shown.includes(`id="ai_relay_endpoint" name="ai_relay_endpoint" value="${relay.url}/webhooks/wp"`), 'the screen shows the network\'s endpoint');
     const settings = `echo wp_json_encode(array(ai_relay_endpoint(), ai_relay_allow_private(), ai_relay_enabled_events(), ai_relay_site_overrides('ai_relay_endpoint')));`;
     const expected = [`${relay.url}/webhooks/wp`, true, ['post.published'], false];
     assert.deepEqual([JSON.parse(await onSite(1, settings)), JSON.parse(await onSite(2, settings))], [expected, expected]);
