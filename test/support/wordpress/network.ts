@@ -7,6 +7,8 @@ import { phpString } from './php';
  * A subdirectory multisite on the harness's site: what `wp core multisite-convert` does (the network tables, the
  * network and its main site in them), then the MULTISITE constants in wp-config.php, then the extra sites and the
  * plugin activated for the whole network. The main site keeps its address; site `path` is `<address>/<path>/`.
+ * WordPress 6.8 only: 6.1's wp_insert_site() strips the port from a new site's domain, and the harness serves
+ * WordPress on a port of its own.
  */
 export interface NetworkOptions {
   /** The other sites' paths, e.g. `['second']`; created before the plugin is network-activated. */
