@@ -1,5 +1,5 @@
 import type { LeadSubmitted } from '../contract/events';
-import type { CrmAnswer, DeliverLeadInput, NormalizedLead } from '../contract/leads';
+import { leadFormOf, type CrmAnswer, type DeliverLeadInput, type LeadForm, type NormalizedLead } from '../contract/leads';
 import type { CrmClient } from './crm-client';
 import { classifyFailure } from './failures';
 import { normalizeLead } from './normalize-lead';
@@ -24,8 +24,9 @@ export type CrmRecord = ReturnType<typeof crmRecord>;
 
 export function createCrmActivities(crm: () => CrmClient) {
   return {
-    async normalizeLead(event: LeadSubmitted): Promise<NormalizedLead> {
-      return normalizeLead(event);
+    /** Attempts scheduled before enrichLead took an input of its own were given the lead.submitted event. */
+    async normalizeLead(lead: LeadForm | LeadSubmitted): Promise<NormalizedLead> {
+      return normalizeLead('event' in lead ? leadFormOf(lead) : lead);
     },
 
     /** One signed POST; 2xx and 409 (already have it) end the delivery, other 4xx fail the run, the rest retry. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { LeadSubmitted } from '../contract/events';
 import freeMail from './data/free-mail-domains.json';
-import type { NormalizedLead } from '../contract/leads';
+import type { LeadForm, NormalizedLead } from '../contract/leads';
 
 /** Domains of consumer mail providers, shipped as data: such a domain says nothing about the lead's company. */
 const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set(freeMail.domains);
@@ -21,8 +20,8 @@ function nonEmpty(value: string | undefined): string | null {
  * domain, and whether that domain is a free-mail provider's. A form without the mapped `email` field still
  * counts if another field's name says it is one (`your-email`, `E-Mail`).
  */
-export function normalizeLead(event: LeadSubmitted): NormalizedLead {
-  const fields = event.fields;
+export function normalizeLead(form: LeadForm): NormalizedLead {
+  const fields = form.fields;
   const emailKey = 'email' in fields ? 'email' : Object.keys(fields).find((key) => /e-?mail/i.test(key));
   const candidate = emailKey === undefined ? undefined : fields[emailKey]?.trim().toLowerCase();
   const email = candidate !== undefined && emailSchema.safeParse(candidate).success ? candidate : null;
@@ -31,10 +30,10 @@ export function normalizeLead(event: LeadSubmitted): NormalizedLead {
     Object.entries(fields).filter(([key]) => key !== emailKey && !(LEAD_FIELDS as readonly string[]).includes(key)),
   );
   return {
-    leadId: event.lead_id,
-    site: event.site,
-    submittedAt: event.submitted_at,
-    source: event.source ?? null,
+    leadId: form.leadId,
+    site: form.site,
+    submittedAt: form.submittedAt,
+    source: form.source ?? null,
     email,
     domain,
     freeMail: domain !== null && FREE_MAIL_DOMAINS.has(domain),

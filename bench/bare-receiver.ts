@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { loadConfig } from '../src/config';
-import { runEntryPoint } from '../src/entry-point';
+import { loadConfig } from '../src/config/config';
+import { runEntryPoint } from '../src/startup/entry-point';
 import { createApp } from '../src/http/app';
 import { createReceiverMetrics } from '../src/http/metrics';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/logging/logger';
 import type { StartEvent } from '../src/temporal/start-event';
 
 /**

@@ -3,7 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { DEV_SECRET } from '../src/config';
+import { DEV_SECRET } from '../src/config/config';
 import { startEmbeddedRelay, type Variant } from './embedded-relay';
 import { runLoad } from './load';
 import { callsPerRequest, persistenceCalls, type PersistenceCalls } from './persistence-metrics';

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterOf } from '../src/codec/data-converter';
+import { dataConverterOf } from '../src/temporal/data-converter';
 import { parsePayloadKeys } from '../src/codec/keys';
 import { AesGcmPayloadCodec } from '../src/codec/payload-codec';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';

@@ -6,8 +6,7 @@ import type {
   ClassifyCommentInput,
   CommentForModeration,
 } from './comment-moderation';
-import type { LeadSubmitted } from './events';
-import type { CrmAnswer, DeliverLeadInput, LeadScore, NormalizedLead } from './leads';
+import type { CrmAnswer, DeliverLeadInput, LeadForm, LeadScore, NormalizedLead } from './leads';
 import type { LlmCall } from './llm-call';
 import type { PostForSummary, SummarizeInput, Summary, WriteSummaryInput } from './post-summary';
 import type { CheckTokenBudgetInput, RecordTokenSpendInput, TokenBudgetCheck } from './token-budget';
@@ -28,7 +27,7 @@ export interface Activities {
   fetchComment(commentId: number, site?: string): Promise<CommentForModeration | null>;
   classifyComment(input: ClassifyCommentInput): Promise<ClassifiedComment>;
   applyCommentVerdict(input: ApplyVerdictInput): Promise<ApplyVerdictResult>;
-  normalizeLead(event: LeadSubmitted): Promise<NormalizedLead>;
+  normalizeLead(lead: LeadForm): Promise<NormalizedLead>;
   scoreLead(lead: NormalizedLead): Promise<LeadScore & { readonly llm?: LlmCall }>;
   deliverLead(input: DeliverLeadInput): Promise<CrmAnswer>;
   checkTokenBudget(input: CheckTokenBudgetInput): Promise<TokenBudgetCheck>;

@@ -1,6 +1,19 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
+import type { BatchRequested } from './events';
+
+/** batchEnrich's own input: whose backlog, and how many posts to read per page. */
+export const batchInputSchema = z.object({
+  site: z.string().min(1),
+  limit: z.number().int().min(1).max(500),
+});
+export type BatchInput = z.infer<typeof batchInputSchema>;
+
+/** The input the event table gives batchEnrich for a batch.requested event. */
+export function batchInputOf(event: BatchRequested): BatchInput {
+  return { site: event.site, limit: event.limit };
+}
 
 export const backlogPageSchema = z.object({
   /** Posts of this page whose summary is missing or was made from other content. */
@@ -72,7 +85,5 @@ export const resumeBatchSignal = defineSignal('resume');
 /** Starts nothing new; the children already running finish (they summarise whole posts or nothing). */
 export const cancelBatchSignal = defineSignal('cancel');
 
-export interface ScheduledBatchInput {
-  readonly site: string;
-  readonly limit: number;
-}
+/** A schedule asks for the same batch a webhook does, so it takes the batch's input and hands it on. */
+export type ScheduledBatchInput = BatchInput;

@@ -1,10 +1,36 @@
 import { z } from 'zod';
+import type { CommentCreated } from './events';
 import type { LlmCall } from './llm-call';
 import { COMMENT_LABELS, MODERATION_ACTIONS, type AutoSpamMode, type CommentVerdict, type ModerationDecision } from './moderation-policy';
 import type { SiteTarget } from './wordpress-sites';
 
 export const COMMENT_STATUSES = ['approved', 'hold', 'spam', 'trash'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+/**
+ * moderateComment's own input: which comment, and what of the event the policy needs. The comment's author and
+ * text are fetched as they are when the run gets to them, so they are not in the run's history at all.
+ */
+export const moderateCommentInputSchema = z.object({
+  commentId: z.number().int().positive(),
+  /** Whose daily token budget the verdict counts against. */
+  site: z.string().min(1),
+  /** The status WordPress itself gave the comment, which the policy's `keep` restores; absent: leave it. */
+  wordpressStatus: z.enum(['approved', 'hold']).optional(),
+  /** A moderator asked for this verdict: classify even after a human decision, never override it. */
+  recheck: z.boolean().optional(),
+});
+export type ModerateCommentInput = z.infer<typeof moderateCommentInputSchema>;
+
+/** The input the event table gives moderateComment for a comment.created event. */
+export function moderateCommentInputOf(event: CommentCreated): ModerateCommentInput {
+  return {
+    commentId: event.comment_id,
+    site: event.site,
+    ...(event.status === undefined ? {} : { wordpressStatus: event.status }),
+    ...(event.recheck === undefined ? {} : { recheck: event.recheck }),
+  };
+}
 
 /**
  * The verdict as stored in `ai_relay_verdict` (JSON): the LLM's answer, its measured confidence (null: unknown),

@@ -1,5 +1,42 @@
+import type { LeadSubmitted } from './events';
 import type { LlmCall } from './llm-call';
 import { z } from 'zod';
+
+/** The lead as the form sent it (fields sanitised by the event's schema): what normalizeLead reads. */
+export const leadFormSchema = z.object({
+  leadId: z.string().min(1),
+  site: z.string().min(1),
+  submittedAt: z.string(),
+  source: z.string().optional(),
+  fields: z.record(z.string(), z.string()),
+});
+export type LeadForm = z.infer<typeof leadFormSchema>;
+
+/**
+ * enrichLead's own input: the form and the event's key, from which the CRM's key is derived. The form is personal
+ * data the run needs (it is what gets scored and delivered), so it stays in the input, encrypted by the codec.
+ */
+export const enrichLeadInputSchema = z.object({
+  eventKey: z.string().min(1),
+  lead: leadFormSchema,
+});
+export type EnrichLeadInput = z.infer<typeof enrichLeadInputSchema>;
+
+/** The form of a lead.submitted event. */
+export function leadFormOf(event: LeadSubmitted): LeadForm {
+  return {
+    leadId: event.lead_id,
+    site: event.site,
+    submittedAt: event.submitted_at,
+    ...(event.source === undefined ? {} : { source: event.source }),
+    fields: event.fields,
+  };
+}
+
+/** The input the event table gives enrichLead for a lead.submitted event. */
+export function enrichLeadInputOf(event: LeadSubmitted): EnrichLeadInput {
+  return { eventKey: event.idempotency_key, lead: leadFormOf(event) };
+}
 
 export const normalizedLeadSchema = z.object({
   leadId: z.string(),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import './env-file';
+import './config/env-file';
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config';
+import { ConfigError } from './config/config';
 import { CliError } from './cli/errors';
 import * as evaluate from './cli/eval';
 import * as tokenUsage from './cli/usage';

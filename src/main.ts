@@ -1,12 +1,12 @@
 // First: .env, then (with tracing on) the HTTP instrumentation, which must hook `http` before anything loads it.
-import './env-file';
+import './config/env-file';
 import './tracing/preload';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterOf, resolvePayloadCodec } from './codec/data-converter';
-import { ConfigError, loadConfig, type Config } from './config';
-import { runEntryPoint } from './entry-point';
+import { dataConverterOf, resolvePayloadCodec } from './temporal/data-converter';
+import { ConfigError, loadConfig, type Config } from './config/config';
+import { runEntryPoint } from './startup/entry-point';
 import { startReceiver, type RunningReceiver } from './http/server';
-import { createLogger } from './logger';
+import { createLogger } from './logging/logger';
 import { displayPath } from './startup/display-path';
 import { portInUseMessage, portProblems, type WantedPort } from './startup/ports';
 import { StartedParts } from './startup/started-parts';

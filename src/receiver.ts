@@ -1,12 +1,12 @@
 // First: .env, then (with tracing on) the HTTP instrumentation, which must hook `http` before anything loads it.
-import './env-file';
+import './config/env-file';
 import './tracing/preload';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterOf, resolvePayloadCodec } from './codec/data-converter';
-import { loadConfig } from './config';
-import { runEntryPoint } from './entry-point';
+import { dataConverterOf, resolvePayloadCodec } from './temporal/data-converter';
+import { loadConfig } from './config/config';
+import { runEntryPoint } from './startup/entry-point';
 import { startReceiver } from './http/server';
-import { createLogger } from './logger';
+import { createLogger } from './logging/logger';
 import { requireTemporalAddress } from './temporal/address';
 import { temporalConnectionOptions } from './temporal/connection-options';
 import { startTracing } from './tracing/start-tracing';

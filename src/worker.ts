@@ -1,9 +1,9 @@
 // First: .env, then (with tracing on) the HTTP instrumentation, which must hook `http` before anything loads it.
-import './env-file';
+import './config/env-file';
 import './tracing/preload';
-import { loadConfig } from './config';
-import { runEntryPoint } from './entry-point';
-import { createLogger } from './logger';
+import { loadConfig } from './config/config';
+import { runEntryPoint } from './startup/entry-point';
+import { createLogger } from './logging/logger';
 import { requireTemporalAddress } from './temporal/address';
 import { installRuntime } from './temporal/runtime';
 import { createRelayWorker } from './temporal/worker';

@@ -2,11 +2,13 @@ import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } f
 import type { Activities } from '../contract/activities';
 import { wordpressActivityOptions } from '../contract/activity-options';
 import {
+  batchInputOf,
   batchProgressQuery,
   cancelBatchSignal,
   pauseBatchSignal,
   resumeBatchSignal,
   type BatchCounts,
+  type BatchInput,
   type BatchProgress,
   type BatchState,
   type BatchStatus,
@@ -23,7 +25,10 @@ import { budgetOf } from './token-budget';
  * enrichPost children with at most `batchConcurrency` in flight. It continues as new every `batchChildrenPerRun`
  * children (or when Temporal suggests it), after letting the window drain so no child's result is lost.
  */
-export async function batchEnrich(event: BatchRequested, carried?: BatchState): Promise<BatchProgress> {
+export async function batchEnrich(input: BatchInput | BatchRequested, carried?: BatchState): Promise<BatchProgress> {
+  // Runs started (or continued as new) before batchEnrich took an input of its own were given the batch.requested
+  // event; which shape a run has is fixed by its first history event, and no command depends on it.
+  const { site, limit } = 'event' in input ? batchInputOf(input) : input;
   let counts: BatchCounts = carried?.counts ?? { total: 0, scanned: 0, done: 0, skipped: 0, failed: 0 };
   let cursor: number | null = carried ? carried.cursor : 0;
   const queue = [...(carried?.queue ?? [])];
@@ -60,7 +65,7 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
   while (!cancelling) {
     if (queue.length === 0) {
       if (cursor === null) break;
-      const page = await wordpress.listSummaryBacklog({ after: cursor, perPage: event.limit, site: event.site });
+      const page = await wordpress.listSummaryBacklog({ after: cursor, perPage: limit, site });
       counts = {
         ...counts,
         total: page.total,
@@ -76,16 +81,16 @@ export async function batchEnrich(event: BatchRequested, carried?: BatchState): 
     if (startedHere >= settings.batchChildrenPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(() => inFlight === 0);
       const state: BatchState = { settings, counts, cursor, queue, paused, runs: runs + 1, giveUpAfter };
-      return continueAsNew<typeof batchEnrich>(event, state);
+      return continueAsNew<typeof batchEnrich>({ site, limit }, state);
     }
     const post = queue.shift()!;
     // A post with no summary is claimed under its publish event's key, so a batch racing that publish's own run
     // summarises it once; a stale summary under the key of the new content, shared with the debounced edits.
-    const workflowId = post.summarised ? contentRunId(event.site, post.id, post.hash) : post.publish_key;
+    const workflowId = post.summarised ? contentRunId(site, post.id, post.hash) : post.publish_key;
     inFlight++;
     startedHere++;
     pending.push(
-      runSummaryChild(workflowId, { postId: post.id, site: event.site, giveUpAfter, ...budgetOf(event.site) })
+      runSummaryChild(workflowId, { postId: post.id, site, giveUpAfter, ...budgetOf(site) })
         .catch((): ChildOutcome => 'failed')
         .then((outcome) => {
           inFlight--;

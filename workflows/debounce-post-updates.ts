@@ -3,7 +3,16 @@ import { condition, continueAsNew, log, proxyActivities, setHandler, workflowInf
 import type { Activities } from '../contract/activities';
 import { wordpressActivityOptions } from '../contract/activity-options';
 import type { PostUpdated } from '../contract/events';
-import { debounceStatusQuery, postUpdatedUpdate, type DebounceStatus, type EditAnswer } from '../contract/post-updates';
+import {
+  debounceStatusQuery,
+  postEditOf,
+  postUpdatedUpdate,
+  postUpdatesInputOf,
+  type DebounceStatus,
+  type EditAnswer,
+  type PostEdit,
+  type PostUpdatesInput,
+} from '../contract/post-updates';
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
@@ -25,7 +34,11 @@ interface Carried {
  * period it fetches the post and summarises the latest content once, as an enrichPost child keyed by that
  * content (the key a batch uses too), so ten saves within the period cost one LLM call.
  */
-export async function debouncePostUpdates(first: PostUpdated, carried?: Carried): Promise<DebounceStatus> {
+export async function debouncePostUpdates(input: PostUpdatesInput | PostUpdated, carried?: Carried): Promise<DebounceStatus> {
+  // Runs started (or continued as new) before the workflow took an input of its own were given the post.updated
+  // event, and so were their edits; a run's input is fixed by its first history event and an edit by its update's
+  // accepted event, and no command depends on the shape, so no patch is needed.
+  const post = 'event' in input ? postUpdatesInputOf(input) : input;
   const seen = new Set(carried?.seenKeys ?? []);
   let dirty = false;
   // An edit not yet summarised (dirty alone drops back to false while the quiet period runs).
@@ -33,9 +46,10 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
   let status: DebounceStatus = { pending: false, edits: 0, summaries: 0, lastOutcome: null };
 
   setHandler(debounceStatusQuery, () => ({ ...status, pending: unsettled }));
-  setHandler(postUpdatedUpdate, (edit): EditAnswer => {
-    if (seen.has(edit.idempotency_key)) return 'duplicate';
-    seen.add(edit.idempotency_key);
+  setHandler(postUpdatedUpdate, (edit: PostEdit | PostUpdated): EditAnswer => {
+    const { eventKey } = 'event' in edit ? postEditOf(edit) : edit;
+    if (seen.has(eventKey)) return 'duplicate';
+    seen.add(eventKey);
     if (seen.size > SEEN_KEYS) seen.delete(seen.values().next().value!);
     dirty = true;
     unsettled = true;
@@ -50,25 +64,25 @@ export async function debouncePostUpdates(first: PostUpdated, carried?: Carried)
     // Quiet period: every edit inside it starts the wait again.
     do dirty = false;
     while (await condition(() => dirty, editQuietMs));
-    const outcome = await summariseLatest(first, wordpress, giveUpAfter);
+    const outcome = await summariseLatest(post, wordpress, giveUpAfter);
     status = { ...status, summaries: status.summaries + (outcome === 'summarized' ? 1 : 0), lastOutcome: outcome };
     unsettled = dirty;
     if (workflowInfo().continueAsNewSuggested && !dirty) {
-      return continueAsNew<typeof debouncePostUpdates>(first, { seenKeys: [...seen], giveUpAfter });
+      return continueAsNew<typeof debouncePostUpdates>(post, { seenKeys: [...seen], giveUpAfter });
     }
   }
   return status;
 }
 
 async function summariseLatest(
-  first: PostUpdated,
+  { site, postId }: PostUpdatesInput,
   wordpress: Activities,
   giveUpAfter: Duration | undefined,
 ): Promise<DebounceStatus['lastOutcome']> {
-  const post = await wordpress.fetchPost(first.post_id, undefined, first.site);
+  const post = await wordpress.fetchPost(postId, undefined, site);
   if (post.status !== 'publish') return 'not_published';
   if (post.summaryHash === post.contentHash) return 'unchanged';
-  const outcome = await runSummaryChild(contentRunId(first.site, post.id, post.contentHash), { postId: post.id, site: first.site, giveUpAfter, ...budgetOf(first.site) });
+  const outcome = await runSummaryChild(contentRunId(site, post.id, post.contentHash), { postId: post.id, site, giveUpAfter, ...budgetOf(site) });
   if (outcome === 'failed') log.warn('the summary of the latest edit failed; its enrichPost run says why', { postId: post.id });
   return outcome;
 }

@@ -1,7 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, startChild, workflowInfo, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { ScheduledBatchInput } from '../contract/batch';
-import type { BatchRequested } from '../contract/events';
 import { batchWorkflowId } from '../contract/workflow-ids';
 import { batchEnrich } from './batch-enrich';
 
@@ -11,17 +10,12 @@ import { batchEnrich } from './batch-enrich';
  * and a batch already running (from WP-Cron or the button) makes it end `duplicate`.
  */
 export async function scheduledBatch(input: ScheduledBatchInput): Promise<'started' | 'duplicate'> {
-  const event: BatchRequested = {
-    event: 'batch.requested',
-    idempotency_key: `scheduled:${workflowInfo().runId}`,
-    site: input.site,
-    requested_at: new Date().toISOString(),
-    limit: input.limit,
-  };
   try {
+    // Runs recorded before batchEnrich took an input of its own started it with a made-up batch.requested event;
+    // a child's input is not part of Temporal's determinism check (its ID and type are), so they replay as they are.
     await startChild(batchEnrich, {
       workflowId: batchWorkflowId(input.site),
-      args: [event],
+      args: [input],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     });

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startTemporalCluster } from '../../tools/cluster/cluster';
 import { SERVICES } from '../../tools/cluster/server-config';
 import type { ServiceLayout } from '../../tools/cluster/services';
-import { dataConverterOf } from '../../src/codec/data-converter';
+import { dataConverterOf } from '../../src/temporal/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
 import { freePort } from '../../test/support/ports';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterOf } from '../../src/codec/data-converter';
+import { dataConverterOf } from '../../src/temporal/data-converter';
 import { readOrCreateKeyFile } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
 import { freePort } from '../../test/support/ports';

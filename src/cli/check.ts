@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { createOpenAI } from '../../activities';
 import { classifyFailure, originOf, serviceAt } from '../../activities/failures';
 import { WordPressClient } from '../../activities/wordpress-client';
-import { loadConfig } from '../config';
-import { UsageError } from './errors';
+import { loadConfig } from '../config/config';
+import { refuseArguments } from './arguments';
 
 export const usage = 'wp-ai-relay check   (probes OPENAI_BASE_URL and WP_BASE_URL, or each site of WP_SITES, with the configured credentials)';
 
@@ -19,7 +19,7 @@ interface Probe {
  */
 export async function run(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
+  refuseArguments(positionals, usage);
   const config = loadConfig();
   const probes: Probe[] = [
     {

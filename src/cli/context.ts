@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { cliPayloadCodec, dataConverterOf } from '../codec/data-converter';
-import type { Config } from '../config';
+import { cliPayloadCodec, dataConverterOf } from '../temporal/data-converter';
+import type { Config } from '../config/config';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 import { CliError } from './errors';
 

@@ -6,12 +6,13 @@ import { promptId } from '../../activities/llm-call';
 import { LEAD_PROMPT } from '../../activities/score-lead';
 import { SUMMARY_PROMPT } from '../../activities/summarize';
 import { MissingConfigError } from '../../activities/failures';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { activitySettings } from '../temporal/worker';
 import { formatReport } from '../eval/format-report';
 import { commentsReport, leadsReport, postsReport, type EvalReport, type MeasuredSpamPolicy } from '../eval/report';
 import { evalComments, evalLeads, evalPosts, type ItemResult } from '../eval/run-eval';
 import { EVAL_SETS, EvalSetError, firstItems, readSet, shippedSetPath, type EvalSetName } from '../eval/sets';
+import { positiveInteger, refuseArguments } from './arguments';
 import { CliError, UsageError } from './errors';
 
 export const usage =
@@ -42,12 +43,11 @@ export async function run(argv: string[]): Promise<number> {
       'policy-out': { type: 'string' },
     },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
+  refuseArguments(positionals, usage);
   const sets = values.set.split(',').map((s) => s.trim());
   const unknown = sets.find((s) => !(SET_NAMES as string[]).includes(s));
   if (unknown !== undefined) throw new UsageError(`unknown set "${unknown}"; the sets are ${SET_NAMES.join(', ')}`, usage);
-  const limit = values.limit === undefined ? undefined : Number(values.limit);
-  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive integer', usage);
+  const limit = values.limit === undefined ? undefined : positiveInteger(values.limit, '--limit', usage);
   if (values['policy-out'] !== undefined && !sets.includes('comments')) throw new UsageError('--policy-out needs the comments set', usage);
 
   const config = loadConfig();

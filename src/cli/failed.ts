@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { cliName, loadConfig } from '../config';
+import { cliName, loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
+import { positiveInteger, refuseArguments } from './arguments';
 import { UsageError } from './errors';
 import { failedQuery, listFailedRuns, type FailedRun } from './failed-runs';
 
@@ -23,11 +24,10 @@ export async function run(argv: string[]): Promise<number> {
       ...TARGET_OPTIONS,
     },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
+  refuseArguments(positionals, usage);
   const postId = integerOption(values, 'post-id');
   const commentId = integerOption(values, 'comment-id');
-  const limit = Number(values.limit);
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer', usage);
+  const limit = positiveInteger(values.limit, '--limit', usage);
 
   let query: string;
   try {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
 import { UsageError } from './errors';
 import { NoResetPointError, type ResetMode } from './reset-point';

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { loadConfig, type Config } from '../config';
+import { loadConfig, type Config } from '../config/config';
 import { batchRequestedSchema } from '../../contract/events';
 import type { scheduledBatch } from '../../workflows';
 import { WpEventKey, WpSiteKey } from '../../contract/search-attributes';
 import { connectClient, TARGET_OPTIONS } from './context';
+import { refuseArguments } from './arguments';
 import { CliError, UsageError } from './errors';
 
 export const usage =
@@ -37,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const [action, id, ...rest] = positionals;
-  if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`, usage);
+  refuseArguments(rest, usage);
   const config = loadConfig();
   if (action === 'create') {
     const parsed = createArgs.safeParse(values);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { isEventName, eventSchemas } from '../../contract/events';
 import { sampleEvent } from '../webhooks/sample-events';
 import { signedHeaders } from '../../contract/sign';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { CliError, UsageError } from './errors';
 
 export const usage =

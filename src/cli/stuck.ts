@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
-import { UsageError } from './errors';
+import { positiveInteger, refuseArguments } from './arguments';
 
 export const usage = 'wp-ai-relay stuck [--min-attempts 2] [--limit 50] [--json] [--address host:port] [--namespace NS]';
 
@@ -32,11 +32,9 @@ export async function run(argv: string[]): Promise<number> {
       ...TARGET_OPTIONS,
     },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
-  const minAttempts = Number(values['min-attempts']);
-  const limit = Number(values.limit);
-  if (!Number.isSafeInteger(minAttempts) || minAttempts < 1) throw new UsageError('--min-attempts must be a positive integer', usage);
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer', usage);
+  refuseArguments(positionals, usage);
+  const minAttempts = positiveInteger(values['min-attempts'], '--min-attempts', usage);
+  const limit = positiveInteger(values.limit, '--limit', usage);
 
   const temporal = await connectClient(loadConfig(), values);
   try {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/config';
 import { connectClient, TARGET_OPTIONS } from './context';
+import { refuseArguments } from './arguments';
 import { CliError, UsageError } from './errors';
 import { pricesSchema, recordedCalls, sumUsage, usageQuery, type Prices, type UsageRow } from './token-usage';
 
@@ -26,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
       ...TARGET_OPTIONS,
     },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
+  refuseArguments(positionals, usage);
   let sinceMs: number;
   try {
     sinceMs = msToNumber(values.since as Parameters<typeof msToNumber>[0]);

@@ -30,7 +30,7 @@ function classificationLines<L extends string>(c: Classification<L>): string[] {
 }
 
 /**
- * The settings the moderation policy reads (src/config.ts). The precision is rounded down, so the figure set never
+ * The settings the moderation policy reads (src/config/config.ts). The precision is rounded down, so the figure set never
  * claims more than was measured (0.9796 is 0.979, not 0.980).
  */
 export function spamPolicySettings(precision: number, model: string): string {

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Activities } from '../../contract/activities';
 import type { LlmCall } from '../../activities/llm-call';
 import { leadSubmittedSchema } from '../../contract/events';
+import { leadFormOf } from '../../contract/leads';
 import { sampleEvent } from '../webhooks/sample-events';
 import type { CommentItem, LeadItem, PostItem } from './sets';
 import { checkSummary, type SummaryChecks } from './summary-checks';
@@ -62,60 +63,55 @@ async function timed<T>(call: () => Promise<T>): Promise<{ latencyMs: number } &
   }
 }
 
-export async function evalComments(activities: EvalActivities, items: readonly CommentItem[], onItem?: OnItem): Promise<CommentResult[]> {
-  const results: CommentResult[] = [];
+/** Runs `evaluate` on each item in turn, never two at once (latency is per item), telling `onItem` after each. */
+async function eachInTurn<I, R>(set: string, items: readonly I[], onItem: OnItem | undefined, evaluate: (item: I) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
   for (const item of items) {
+    results.push(await evaluate(item));
+    onItem?.(set, results.length, items.length);
+  }
+  return results;
+}
+
+export function evalComments(activities: EvalActivities, items: readonly CommentItem[], onItem?: OnItem): Promise<CommentResult[]> {
+  return eachInTurn('comments', items, onItem, async (item): Promise<CommentResult> => {
     const run = await timed(() =>
       activities.classifyComment({ author: item.author, authorUrl: item.authorUrl, content: item.content, isReply: item.isReply }),
     );
     const base = { id: item.id, lang: item.lang, expected: item.label, tags: item.tags, latencyMs: run.latencyMs };
-    results.push(
-      'value' in run
-        ? {
-            ...base,
-            outcome: 'valid',
-            predicted: run.value.label,
-            confidence: run.value.confidence,
-            action: run.value.action,
-            reason: run.value.reason,
-            llm: run.value.llm,
-          }
-        : { ...base, ...run.failure, predicted: null, llm: null },
-    );
-    onItem?.('comments', results.length, items.length);
-  }
-  return results;
+    return 'value' in run
+      ? {
+          ...base,
+          outcome: 'valid',
+          predicted: run.value.label,
+          confidence: run.value.confidence,
+          action: run.value.action,
+          reason: run.value.reason,
+          llm: run.value.llm,
+        }
+      : { ...base, ...run.failure, predicted: null, llm: null };
+  });
 }
 
-export async function evalLeads(activities: EvalActivities, items: readonly LeadItem[], onItem?: OnItem): Promise<LeadResult[]> {
-  const results: LeadResult[] = [];
-  for (const item of items) {
+export function evalLeads(activities: EvalActivities, items: readonly LeadItem[], onItem?: OnItem): Promise<LeadResult[]> {
+  return eachInTurn('leads', items, onItem, async (item): Promise<LeadResult> => {
     // Built as the receiver would parse a lead.submitted webhook, so the fields are sanitised the same way.
     const event = leadSubmittedSchema.parse(sampleEvent('lead.submitted', { fields: item.fields, source: item.source }));
-    const lead = await activities.normalizeLead(event);
+    const lead = await activities.normalizeLead(leadFormOf(event));
     const run = await timed(() => activities.scoreLead(lead));
     const base = { id: item.id, lang: item.lang, expected: item.intent, latencyMs: run.latencyMs };
-    results.push(
-      'value' in run
-        ? { ...base, outcome: 'valid', predicted: run.value.intent, score: run.value.score, llm: run.value.llm ?? null }
-        : { ...base, ...run.failure, predicted: null, llm: null },
-    );
-    onItem?.('leads', results.length, items.length);
-  }
-  return results;
+    return 'value' in run
+      ? { ...base, outcome: 'valid', predicted: run.value.intent, score: run.value.score, llm: run.value.llm ?? null }
+      : { ...base, ...run.failure, predicted: null, llm: null };
+  });
 }
 
-export async function evalPosts(activities: EvalActivities, items: readonly PostItem[], onItem?: OnItem): Promise<PostResult[]> {
-  const results: PostResult[] = [];
-  for (const item of items) {
+export function evalPosts(activities: EvalActivities, items: readonly PostItem[], onItem?: OnItem): Promise<PostResult[]> {
+  return eachInTurn('posts', items, onItem, async (item): Promise<PostResult> => {
     const run = await timed(() => activities.summarizePost({ title: item.title, content: item.content }));
     const base = { id: item.id, lang: item.lang, latencyMs: run.latencyMs };
-    results.push(
-      'value' in run
-        ? { ...base, outcome: 'valid', summary: run.value.summary, checks: checkSummary(run.value.summary, item), llm: run.value.llm ?? null }
-        : { ...base, ...run.failure, llm: null },
-    );
-    onItem?.('posts', results.length, items.length);
-  }
-  return results;
+    return 'value' in run
+      ? { ...base, outcome: 'valid', summary: run.value.summary, checks: checkSummary(run.value.summary, item), llm: run.value.llm ?? null }
+      : { ...base, ...run.failure, llm: null };
+  });
 }

@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import type { PayloadCodec } from '@temporalio/common';
 import Koa from 'koa';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
+import type { Config } from '../config/config';
+import type { Logger } from '../logging/logger';
 import type { Readiness } from '../temporal/readiness';
 import type { StartEvent } from '../temporal/start-event';
 import { codecRouter } from './codec-route';

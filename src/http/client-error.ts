@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import type { ReceiverMetrics } from './metrics';
 
 /** Node's codes for a request whose head or whole was not received in time (server.headersTimeout/requestTimeout). */

@@ -3,8 +3,8 @@ import { isIP } from 'node:net';
 import Router from '@koa/router';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
-import type { Config } from '../config';
-import { HttpError } from '../http-error';
+import type { Config } from '../config/config';
+import { HttpError } from '../errors/http-error';
 import { readBody } from './read-body';
 import type { RelayMiddleware, RelayState } from './state';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors/http-error';
 
 /**
  * Reads the raw body, refusing it as soon as it passes `limit` bytes (up front from Content-Length, or while

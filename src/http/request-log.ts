@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import { webhookOutcome, type ReceiverMetrics } from './metrics';
 import type { RelayMiddleware } from './state';
 

@@ -1,4 +1,4 @@
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors/http-error';
 import type { StartFailure } from '../temporal/start-failure';
 
 /** Seconds a sender should wait before retrying when Temporal cannot record the start. */

@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import type { HttpError } from '../http-error';
+import type { HttpError } from '../errors/http-error';
 import type { StartResult } from '../temporal/start-event';
 
 /**

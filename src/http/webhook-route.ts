@@ -1,7 +1,7 @@
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { StartEvent } from '../temporal/start-event';
 import { StartFailure } from '../temporal/start-failure';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors/http-error';
 import { parseEvent } from '../webhooks/parse-event';
 import { verifyWebhook } from '../webhooks/verify';
 import { readBody } from './read-body';

@@ -1,7 +1,7 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 
 /**
  * One JSON line per activity attempt, when it ends: which activity of which run, the attempt, the outcome and how

@@ -1,4 +1,4 @@
-import { ConfigError, type Config } from '../config';
+import { ConfigError, type Config } from '../config/config';
 
 /** A receiver or worker run on its own has no embedded server to fall back on. */
 export function requireTemporalAddress(config: Config, role: 'receiver' | 'worker'): string {

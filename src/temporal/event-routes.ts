@@ -1,8 +1,11 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/client';
+import { batchInputOf } from '../../contract/batch';
+import { moderateCommentInputOf } from '../../contract/comment-moderation';
 import type { EventName, WpEvent } from '../../contract/events';
-import { postUpdatedUpdate, type EditAnswer } from '../../contract/post-updates';
+import { enrichLeadInputOf } from '../../contract/leads';
+import { postEditOf, postUpdatedUpdate, postUpdatesInputOf, type EditAnswer, type PostEdit } from '../../contract/post-updates';
 import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../../contract/search-attributes';
 import { batchWorkflowId, postUpdatesWorkflowId } from '../../contract/workflow-ids';
 import type * as workflows from '../../workflows';
@@ -25,10 +28,12 @@ export interface EventRoute<E extends WpEvent, N extends WorkflowName = Workflow
   readonly workflowIdReusePolicy: WorkflowIdReusePolicy;
   /**
    * `start`: a second start of a running or (per the reuse policy) closed ID is refused and answered `duplicate`.
-   * `update`: update-with-start, which starts the run if none is open and hands it the event; the update answers
-   * `duplicate` itself for a key the run has seen.
+   * `update`: update-with-start, which starts the run if none is open and hands it the event's `args`; the update
+   * answers `duplicate` itself for a key the run has seen.
    */
-  readonly via: { readonly kind: 'start' } | { readonly kind: 'update'; readonly update: UpdateDefinition<EditAnswer, [E]> };
+  readonly via:
+    | { readonly kind: 'start' }
+    | { readonly kind: 'update'; readonly update: UpdateDefinition<EditAnswer, [PostEdit]>; readonly args: (event: E) => [PostEdit] };
 }
 
 /** A row for event E, whichever workflow it starts (the row's workflowType picks which args are checked). */
@@ -48,7 +53,11 @@ const eventSiteAndPost = (event: WpEvent & { post_id: number }): SearchAttribute
 
 const START = { kind: 'start' } as const;
 
-/** The one table: event → workflow, its input, ID, search attributes and policies. */
+/**
+ * The one table: event → workflow, its input, ID, search attributes and policies. Each workflow is given an input
+ * of its own (contract/), built here from the verified event: only what the run uses, so nothing else of the event
+ * (a comment's text and author, a post's title) is written to its history.
+ */
 export const EVENT_ROUTES: Routes = {
   'post.published': {
     workflowType: 'enrichPost',
@@ -61,7 +70,7 @@ export const EVENT_ROUTES: Routes = {
   },
   'comment.created': {
     workflowType: 'moderateComment',
-    args: (event) => [event],
+    args: (event) => [moderateCommentInputOf(event)],
     workflowId: (event) => event.idempotency_key,
     searchAttributes: (event) => [...eventSiteAndPost(event), { key: WpCommentIdKey, value: event.comment_id }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -70,7 +79,7 @@ export const EVENT_ROUTES: Routes = {
   // A lead is personal data: event and site only; its fields travel encrypted in the workflow's input.
   'lead.submitted': {
     workflowType: 'enrichLead',
-    args: (event) => [event],
+    args: (event) => [enrichLeadInputOf(event)],
     workflowId: (event) => event.idempotency_key,
     searchAttributes: eventAndSite,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -81,7 +90,7 @@ export const EVENT_ROUTES: Routes = {
   // changed since (see docs/batches.md).
   'batch.requested': {
     workflowType: 'batchEnrich',
-    args: (event) => [event],
+    args: (event) => [batchInputOf(event)],
     workflowId: (event) => batchWorkflowId(event.site),
     searchAttributes: eventAndSite,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
@@ -90,11 +99,11 @@ export const EVENT_ROUTES: Routes = {
   // One long-lived run per post, fed by update-with-start; the run remembers the keys it has seen.
   'post.updated': {
     workflowType: 'debouncePostUpdates',
-    args: (event) => [event],
+    args: (event) => [postUpdatesInputOf(event)],
     workflowId: (event) => postUpdatesWorkflowId(event.site, event.post_id),
     searchAttributes: eventSiteAndPost,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    via: { kind: 'update', update: postUpdatedUpdate },
+    via: { kind: 'update', update: postUpdatedUpdate, args: (event) => [postEditOf(event)] },
   },
 };
 

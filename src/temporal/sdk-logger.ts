@@ -1,5 +1,5 @@
 import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 
 /** What the SDK logs per activity attempt; logActivityAttempts already writes the attempt's one line. */
 const ATTEMPT_MESSAGES = new Set(['Activity failed', 'Activity completed', 'Activity completed as cancelled']);

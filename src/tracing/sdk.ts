@@ -8,7 +8,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
   OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import { outgoingRequestInstrumentation } from './outgoing-requests';
 import { earlyInstrumentations } from './preload';
 import type { Tracing } from './tracing';

@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { Tracing } from './tracing';
 
 export type { Tracing } from './tracing';

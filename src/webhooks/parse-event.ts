@@ -1,4 +1,4 @@
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors/http-error';
 import { eventSchemas, isEventName, type WpEvent } from '../../contract/events';
 import type { VerifiedWebhook } from './verify';
 

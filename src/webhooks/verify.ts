@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors/http-error';
 import { IDEMPOTENCY_KEY } from '../../contract/events';
 import type { SigningSecret } from '../../contract/secrets';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
 import { rawTextBound } from '../../contract/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
 import { WpSiteKey } from '../../contract/search-attributes';
 import { createStartEvent } from '../../src/temporal/start-event';

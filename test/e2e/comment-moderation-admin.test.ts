@@ -5,8 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
 import { createActivities } from '../../activities';
-import type { ApplyVerdictInput } from '../../contract/comment-moderation';
-import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
+import { moderateCommentInputOf, type ApplyVerdictInput } from '../../contract/comment-moderation';
+import { dataConverterOf, resolvePayloadCodec } from '../../src/temporal/data-converter';
 import { commentCreatedSchema } from '../../contract/events';
 import { launchChromium, type TestBrowser } from '../support/browser';
 import { commentRows, commentState, commentViaRest, createCommenter, historyLine, moderation, prepareCommentSite } from '../support/comments';
@@ -176,7 +176,7 @@ describe('comment moderation: hold, fallback, moderators and the Comments screen
     });
     try {
       const result = await worker.runUntil(
-        relay.client.workflow.execute('moderateComment', { taskQueue, workflowId: event.idempotency_key, args: [event] }),
+        relay.client.workflow.execute('moderateComment', { taskQueue, workflowId: event.idempotency_key, args: [moderateCommentInputOf(event)] }),
       );
       assert.deepEqual(attempts, [1, 2]);
       assert.equal((result as { outcome: string }).outcome, 'unchanged', 'the retry found its work done');

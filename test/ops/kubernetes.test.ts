@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { CONFIG_VARIABLES, loadConfig, requireWebhookSecrets } from '../../src/config';
+import { CONFIG_VARIABLES, loadConfig, requireWebhookSecrets } from '../../src/config/config';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';
 import { DATABASES } from '../../tools/cluster/schema';
 import { TEMPORAL_SERVER_VERSION } from '../../tools/cluster/server-binaries';
@@ -144,7 +144,7 @@ describe('deploy/kubernetes, validated against the Kubernetes and KEDA schemas',
 });
 
 describe('deploy/kubernetes, against the relay\'s own configuration', () => {
-  test('receiver and worker get only variables src/config.ts knows, and with their secrets those load', () => {
+  test('receiver and worker get only variables src/config/config.ts knows, and with their secrets those load', () => {
     for (const key of [...Object.keys(configMap), ...Object.keys(secretExample)]) assert.ok(CONFIG_VARIABLES.includes(key), `${key} is not a relay variable`);
     for (const name of ['wp-ai-relay-receiver', 'wp-ai-relay-worker']) {
       const env = containerEnvironment(container(name), SECRETS);

@@ -3,13 +3,12 @@ import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
 import { eventually } from '../support/eventually';
-import { startNpmStart as startRelay } from '../support/npm-start';
+import { npmStartEnv, startNpmStart as startRelay } from '../support/npm-start';
 import { descendants, isRunning } from '../support/process-tree';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -25,13 +24,11 @@ describe('npm start', () => {
   const spawnMarker = join(dir, 'temporal-was-run');
   // A TEMPORAL_CLI_PATH that only records being run: a check that comes "before anything spawns" leaves no marker.
   const recordingCli = join(dir, 'recording-temporal');
-  let temporalPath = '';
   let temporal: TestTemporal;
 
   before(async () => {
     writeFileSync(recordingCli, `#!/bin/sh\ntouch '${spawnMarker}'\nexit 1\n`);
     chmodSync(recordingCli, 0o755);
-    temporalPath = dirname(await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH));
     temporal = await startTestTemporal();
   });
   after(async () => {
@@ -40,11 +37,7 @@ describe('npm start', () => {
   });
 
   const baseEnv = async (): Promise<Record<string, string>> => ({
-    PATH: [temporalPath, process.env.PATH ?? ''].join(delimiter),
-    HOME: process.env.HOME ?? '',
-    PORT: String(await freePort()),
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_DEV_UI_PORT: String(await freePort()),
+    ...(await npmStartEnv()),
     TEMPORAL_DEV_DB_FILE: join(mkdtempSync(join(dir, 'db-')), 'temporal.db'),
     PAYLOAD_KEY_FILE: join(dir, 'payload-keys'),
   });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
-import { startNpmStart, type NpmStart } from '../support/npm-start';
+import { npmStartEnv, startNpmStart, type NpmStart } from '../support/npm-start';
 import { freePort } from '../support/ports';
 import { eventually } from '../support/eventually';
 import { ROOT, runCommand } from './helpers/cli';
@@ -31,11 +30,7 @@ describe("the README's quick start, as written", () => {
   before(async () => {
     const llmPort = await freePort();
     env = {
-      PATH: [dirname(await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH)), process.env.PATH ?? ''].join(delimiter),
-      HOME: process.env.HOME ?? '',
-      PORT: String(await freePort()),
-      TEMPORAL_DEV_PORT: String(await freePort()),
-      TEMPORAL_DEV_UI_PORT: String(await freePort()),
+      ...(await npmStartEnv()),
       TEMPORAL_DEV_DB_FILE: join(dir, 'temporal.db'),
       PAYLOAD_KEY_FILE: join(dir, 'payload-keys'),
       OPENAI_API_KEY: 'sk-test',

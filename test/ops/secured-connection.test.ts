@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/config';
 import { temporalConnectionOptions } from '../../src/temporal/connection-options';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { runRelayCli } from './helpers/cli';

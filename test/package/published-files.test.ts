@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { copyOfCheckout, type CheckoutCopy } from '../support/checkout-copy';
 
-const ROOT = join(__dirname, '..', '..');
-/** What a clone does not have (.gitignore): installs, builds, local state. */
-const NOT_IN_A_CLONE = new Set(['node_modules', 'dist', '.git', '.data', '.scratch', '.tools', 'test-results']);
 /** The product: the receiver, the worker and the CLI, compiled, with the data files they read. */
 const PRODUCT = /^dist\/(src|contract|workflows|activities)\/[\w./-]+\.(js|json|jsonl)$/;
 const MANIFESTS = new Set(['package.json', 'README.md', 'LICENSE']);
@@ -18,21 +13,17 @@ const MANIFESTS = new Set(['package.json', 'README.md', 'LICENSE']);
  * so a stale local dist/ cannot hide or add anything, and the checkout's own dist/ is left to the tests using it).
  */
 describe('the published package', () => {
-  let dir: string;
+  let copy: CheckoutCopy | undefined;
   let files: string[];
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-pack-'));
-    cpSync(ROOT, dir, { recursive: true, filter: (source) => source === ROOT || !NOT_IN_A_CLONE.has(basename(source)) });
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    copy = copyOfCheckout();
     const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
-    const { stdout } = await promisify(execFile)(npm[0]!, [...npm.slice(1), 'pack', '--dry-run', '--json'], { cwd: dir, maxBuffer: 16 << 20 });
+    const { stdout } = await promisify(execFile)(npm[0]!, [...npm.slice(1), 'pack', '--dry-run', '--json'], { cwd: copy.dir, maxBuffer: 16 << 20 });
     const [pack] = JSON.parse(stdout) as [{ files: { path: string }[] }];
     files = pack.files.map((file) => file.path).sort();
   });
-  after(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => copy?.remove());
 
   it('holds the compiled product, its manifest, README and LICENSE, and nothing else', () => {
     const other = files.filter((path) => !MANIFESTS.has(path) && !PRODUCT.test(path));

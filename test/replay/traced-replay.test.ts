@@ -6,7 +6,7 @@ import { Resource } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { dataConverterOf } from '../../src/codec/data-converter';
+import { dataConverterOf } from '../../src/temporal/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
 import { WORKFLOWS_PATH } from '../../src/temporal/worker';

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import fc from 'fast-check';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { startReceiver } from '../../src/http/server';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { captureLog, type CapturedLog } from './captured-log';

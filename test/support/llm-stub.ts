@@ -43,9 +43,9 @@ export interface LlmStub {
 }
 
 /**
- * A real HTTP server on 127.0.0.1 that speaks OpenAI's chat-completions shape, so the real `openai` client runs
- * against it: 200 with a structured answer, any status with OpenAI's error body (and Retry-After), output that
- * breaks the schema, or a request that never gets an answer.
+ * A real HTTP server on 127.0.0.1 that speaks OpenAI's chat-completions shape and lists its models, so the real
+ * `openai` client runs against it: 200 with a structured answer, any status with OpenAI's error body (and
+ * Retry-After), output that breaks the schema, or a request that never gets an answer.
  */
 export async function startLlmStub(): Promise<LlmStub> {
   const queue: LlmBehaviour[] = [];
@@ -64,6 +64,10 @@ export async function startLlmStub(): Promise<LlmStub> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    // What `relay check` asks an OpenAI-compatible server for: the models it serves (it takes any name).
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      return send(res, 200, { object: 'list', data: [{ id: STUB_MODEL, object: 'model', created: 0, owned_by: 'llm-stub' }] });
+    }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
     }
@@ -131,6 +135,9 @@ export async function startLlmStub(): Promise<LlmStub> {
     },
   };
 }
+
+/** The model the stand-in lists; it answers to any name. */
+const STUB_MODEL = 'llm-stub';
 
 /** Keyword rules standing in for a model's judgement, so a test says what it means in the comment's own words. */
 const VERDICT_RULES = [

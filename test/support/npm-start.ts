@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { resolveTemporalCli } from '../../src/temporal/temporal-cli';
+import { freePort } from './ports';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -12,11 +14,25 @@ export interface NpmStart {
 }
 
 /**
- * `npm start` in its own process; `banner` is its first stdout block, `output()` all it printed so far, `stop`
- * signals npm and waits for its exit.
+ * The environment a shell gives `npm start`, and nothing else of this process's: PATH (with the temporal CLI the
+ * relay would find or install on it), HOME, and free ports for the receiver, the embedded dev server and its UI.
  */
-export function startNpmStart(env: Record<string, string>): NpmStart {
-  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function npmStartEnv(): Promise<Record<string, string>> {
+  return {
+    PATH: [dirname(await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH)), process.env.PATH ?? ''].join(delimiter),
+    HOME: process.env.HOME ?? '',
+    PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_DEV_UI_PORT: String(await freePort()),
+  };
+}
+
+/**
+ * `npm start` in its own process, in this checkout or in `cwd` (a copy of it); `banner` is its first stdout block,
+ * `output()` all it printed so far, `stop` signals npm and waits for its exit.
+ */
+export function startNpmStart(env: Record<string, string>, cwd = ROOT): NpmStart {
+  const child = spawn('npm', ['start', '--silent'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

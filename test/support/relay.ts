@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterOf, resolvePayloadCodec } from '../../src/codec/data-converter';
-import { loadConfig, type Config } from '../../src/config';
+import { dataConverterOf, resolvePayloadCodec } from '../../src/temporal/data-converter';
+import { loadConfig, type Config } from '../../src/config/config';
 import { startReceiver, type RunningReceiver } from '../../src/http/server';
-import { createLogger, type Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logging/logger';
 import { installRuntime } from '../../src/temporal/runtime';
 import { createRelayWorker, type RelayWorker } from '../../src/temporal/worker';
 import { startTestTemporal, type TestTemporal } from './temporal';

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { startLlmStub, type LlmStub } from './llm-stub';
 import { startRelay, type Relay } from './relay';
 import { startTestTemporal, type TestTemporal } from './temporal';

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { dataConverterOf } from '../../src/codec/data-converter';
+import { dataConverterOf } from '../../src/temporal/data-converter';
 import { spawnEntryPoint } from '../../tools/spawn-entry-point';
 import { freePort } from './ports';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HttpError } from '../../src/http-error';
+import { HttpError } from '../../src/errors/http-error';
 import { parseEvent } from '../../src/webhooks/parse-event';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { routeOf } from '../../src/temporal/event-routes';
 import { backlogPageSchema } from '../../contract/batch';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/config';
 
 const parse = (event: Record<string, unknown>) =>
   parseEvent(Buffer.from(JSON.stringify(event)), { scheme: 'wp', idempotencyKey: String(event.idempotency_key), keyId: undefined });

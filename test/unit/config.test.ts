@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, requireWebhookSecrets } from '../../src/config';
+import { ConfigError, loadConfig, requireWebhookSecrets } from '../../src/config/config';
 
 function problems(env: Record<string, string>): readonly string[] {
   try {

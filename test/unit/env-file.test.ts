@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { CONFIG_VARIABLES } from '../../src/config';
+import { CONFIG_VARIABLES } from '../../src/config/config';
 import { ROOT, runCommand } from '../ops/helpers/cli';
 
 /** tsx's loader by path: the working directory is a temp directory without node_modules. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HttpError } from '../../src/http-error';
+import { HttpError } from '../../src/errors/http-error';
 import { postPublishedSchema } from '../../contract/events';
 import { parseEvent } from '../../src/webhooks/parse-event';
 import { sampleEvent } from '../../src/webhooks/sample-events';

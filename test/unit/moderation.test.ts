@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { autoSpamMode, isNonCommittal, moderationAction, type CommentVerdict } from '../../contract/moderation-policy';
 import { failedQuery } from '../../src/cli/failed-runs';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/config';
 import { EVENT_ROUTES } from '../../src/temporal/event-routes';
 import { commentCreatedSchema } from '../../contract/events';
 import { sampleEvent } from '../../src/webhooks/sample-events';

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizeLead } from '../../activities/normalize-lead';
 import { leadSubmittedSchema } from '../../contract/events';
+import { leadFormOf } from '../../contract/leads';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 
-const lead = (fields: Record<string, string>) => normalizeLead(leadSubmittedSchema.parse(sampleEvent('lead.submitted', { fields })));
+const lead = (fields: Record<string, string>) => normalizeLead(leadFormOf(leadSubmittedSchema.parse(sampleEvent('lead.submitted', { fields }))));
 
 describe('normalizeLead', () => {
   it('lower-cases the e-mail, takes its domain, and recognises free-mail providers from the shipped list', () => {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { resolvePayloadCodec } from '../../src/codec/data-converter';
+import { resolvePayloadCodec } from '../../src/temporal/data-converter';
 import { newPayloadKeyEntry, parsePayloadKeys, readOrCreateKeyFile } from '../../src/codec/keys';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, UnknownPayloadKeyError } from '../../src/codec/payload-codec';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/config';
 
 const OLD = newPayloadKeyEntry('old');
 const NEW = newPayloadKeyEntry('new');

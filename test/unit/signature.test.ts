@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { HttpError } from '../../src/http-error';
+import { HttpError } from '../../src/errors/http-error';
 import { parseSecrets, secretBytes } from '../../contract/secrets';
 import { signedHeaders, standardSignature, wpSignature } from '../../contract/sign';
 import { verifyWebhook, type VerifyOptions } from '../../src/webhooks/verify';

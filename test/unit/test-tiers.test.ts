@@ -41,4 +41,12 @@ describe('npm test', () => {
       assert.equal(inTiers.length, 1, `${file} runs in ${inTiers.length === 0 ? 'no tier' : inTiers.join(' and ')}`);
     }
   });
+
+  it('names only test files that exist where a script lists them one by one (the WordPress 6.1 tier): a moved test is not silently dropped', () => {
+    for (const [name, script] of Object.entries(scripts)) {
+      for (const [file] of script.matchAll(/\btest\/[\w/.-]+\.test\.ts\b/g)) {
+        assert.ok(existsSync(join(ROOT, file)), `${name} runs ${file}, which does not exist`);
+      }
+    }
+  });
 });

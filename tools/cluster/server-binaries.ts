@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { isExecutable, projectToolsDir } from '../../src/temporal/temporal-cli';
+import { projectToolsDir } from '../../src/temporal/temporal-cli';
+import { isExecutable } from '../../src/tools-dir/executable';
 import { resolveGo } from './go-toolchain';
 
 const run = promisify(execFile);

@@ -17,6 +17,7 @@ export async function buildSiteRoot(
   wordpressDir: string,
   constants: Readonly<Record<string, ConfigValue>>,
   configExtra = '',
+  installPlugin = true,
 ): Promise<void> {
   const site = join(dir, 'site');
   await mkdir(site);
@@ -34,7 +35,7 @@ export async function buildSiteRoot(
   await mkdir(join(content, 'mu-plugins'));
   await mkdir(join(content, 'uploads'));
   await symlink(join(wordpressDir, 'wp-content/themes'), join(content, 'themes'));
-  await symlink(PLUGIN_DIR, join(content, 'plugins/wp-ai-relay'));
+  if (installPlugin) await symlink(PLUGIN_DIR, join(content, 'plugins/wp-ai-relay'));
   await writeFile(join(content, 'mu-plugins/test-harness.php'), MU_PLUGIN);
   await writeFile(join(site, 'wp-config.php'), wpConfig(dir, socket, constants, configExtra));
   await writeFile(join(dir, 'router.php'), ROUTER);

@@ -5,7 +5,7 @@ import type { WordPressOptions } from './types';
 /** What makes a copy of the installed template this site: its URL, admin password, plugin and options. */
 export function setupScript(baseUrl: string, adminPassword: string, options: WordPressOptions): string {
   const activate =
-    options.activatePlugin === false
+    options.activatePlugin === false || options.installPlugin === false
       ? ''
       : `require_once ABSPATH . 'wp-admin/includes/plugin.php';
 $activated = activate_plugin(${phpString(PLUGIN_FILE)});

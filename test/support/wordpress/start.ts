@@ -19,9 +19,10 @@ import { requireSystemFiles } from '../system-packages';
 
 /**
  * A real WordPress (Debian's package, 6.8 or 6.1 as `options.version` or TEST_WORDPRESS says, served by `php -S`
- * with 4 workers) on a private MariaDB, in a temp dir, with the wp-ai-relay plugin symlinked from this repository and activated. Every call gets a fresh site and
- * database: a copy of a freshly installed one, built once per machine and kept in the OS temp dir. With `network`,
- * the site becomes a subdirectory multisite's main site (network.ts) and the plugin is network-activated.
+ * with 4 workers) on a private MariaDB, in a temp dir, with the wp-ai-relay plugin symlinked from this repository
+ * and activated (unless `options` say otherwise). Every call gets a fresh site and database: a copy of a freshly
+ * installed one, built once per machine and kept in the OS temp dir. With `network`, the site becomes a subdirectory
+ * multisite's main site (network.ts) and the plugin is network-activated.
  */
 export async function startWordPress(options: WordPressOptions = {}): Promise<WordPress> {
   const wordpress = wordpressInstall(options.version ?? wordpressSeries());
@@ -48,7 +49,7 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
       })(),
       (async () => {
         const configExtra = options.network ? `${NETWORK_CONFIG_INCLUDE}\n${options.configExtra ?? ''}` : options.configExtra;
-        await buildSiteRoot(dir, socket, wordpress.dir, options.constants ?? {}, configExtra);
+        await buildSiteRoot(dir, socket, wordpress.dir, options.constants ?? {}, configExtra, options.installPlugin !== false);
         if (options.network) await writeFile(join(dir, 'router.php'), NETWORK_ROUTER);
       })(),
     ]);
@@ -65,7 +66,7 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
       const domain = `127.0.0.1:${port}`;
       await php(convertToNetworkScript(domain));
       await writeNetworkConfig(dir, domain);
-      await php(populateNetworkScript(domain, options.network, options.activatePlugin !== false));
+      await php(populateNetworkScript(domain, options.network, options.activatePlugin !== false && options.installPlugin !== false));
     }
     const authorization = `Basic ${Buffer.from(`${ADMIN_USER}:${appPassword}`).toString('base64')}`;
 

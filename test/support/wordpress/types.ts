@@ -23,6 +23,11 @@ export interface WordPressOptions {
   readonly network?: NetworkOptions;
   /** Activate the wp-ai-relay plugin (default true; network-wide on a network). */
   readonly activatePlugin?: boolean;
+  /**
+   * Put the wp-ai-relay plugin into wp-content/plugins (default true). False leaves the site as one before the
+   * plugin is installed (and so not activated): a test installs it the way a user would.
+   */
+  readonly installPlugin?: boolean;
   /** Keep the temp dir (database, logs, site root) after `stop()`. `WP_HARNESS_KEEP=1` does the same. */
   readonly keep?: boolean;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { defaultPayloadConverter, WorkflowIdReusePolicy } from '@temporalio/common';
 import { classifyFailure, HttpStatusError } from '../../../activities/failures';
 import {
   batchProgressQuery,
@@ -13,6 +13,7 @@ import {
   type BacklogPost,
   type BatchProgress,
 } from '../../../contract/batch';
+import { batchRequestedSchema } from '../../../contract/events';
 import type { PostForSummary } from '../../../contract/post-summary';
 import { batchWorkflowId, contentRunId } from '../../../contract/workflow-ids';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
@@ -58,11 +59,10 @@ describe('batchEnrich, with stand-in activities on the time-skipping test server
   after(() => testbed?.teardown());
 
   function startBatch(taskQueue: string, workflowId = `batch-${randomUUID()}`) {
-    const event = sampleEvent('batch.requested', { limit: 4 });
     return testbed.client.workflow.start<typeof batchEnrich>('batchEnrich', {
       taskQueue,
       workflowId,
-      args: [event as Parameters<typeof batchEnrich>[0]],
+      args: [{ site: 'https://example.org/', limit: 4 }],
     });
   }
 
@@ -169,6 +169,31 @@ describe('batchEnrich, with stand-in activities on the time-skipping test server
     assert.deepEqual(site.summarised, [1, 3]);
   });
 
+  it('still takes the batch.requested event that runs started before it had an input of its own were given, and continues as new with its own', async () => {
+    const siteUrl = `https://${randomUUID()}.example/`;
+    const site = fakeSite([[[1, 2], 2], [[3], 1]], { batchConcurrency: 1, batchChildrenPerRun: 2 });
+    const pages: number[] = [];
+    const event = batchRequestedSchema.parse(sampleEvent('batch.requested', { site: siteUrl, limit: 2 }));
+    const { handle, result } = await testbed.withWorker(
+      { ...site.activities, listSummaryBacklog: async (input) => (pages.push(input.perPage), site.activities.listSummaryBacklog(input)) },
+      async (taskQueue) => {
+        const handle = await testbed.client.workflow.start<typeof batchEnrich>('batchEnrich', { taskQueue, workflowId: `batch-${randomUUID()}`, args: [event] });
+        return { handle, result: await handle.result() };
+      },
+    );
+    assert.deepEqual([result.done, result.runs, result.status], [3, 1, 'completed']);
+    assert.deepEqual(pages, [2, 2], "pages of the event's limit, before and after continue-as-new");
+    const children = (await parentEventsByRun(testbed.client, handle.workflowId, handle.firstExecutionRunId)).flat();
+    assert.ok(
+      children.some((e) => e.kind === 'child-started' && e.workflowId === contentRunId(siteUrl, 3, site.hashOf(3))),
+      "the stale post's child is keyed by the event's site",
+    );
+    const first = await testbed.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).fetchHistory();
+    const continued = first.events?.find((e) => e.workflowExecutionContinuedAsNewEventAttributes)?.workflowExecutionContinuedAsNewEventAttributes;
+    const [carriedInput] = continued?.input?.payloads ?? [];
+    assert.deepEqual(carriedInput && defaultPayloadConverter.fromPayload(carriedInput), { site: siteUrl, limit: 2 }, 'the next run gets the input of its own');
+  });
+
   describe('scheduledBatch', () => {
     function startScheduled(taskQueue: string, site: string) {
       return testbed.client.workflow.start<typeof scheduledBatch>('scheduledBatch', {
@@ -192,13 +217,12 @@ describe('batchEnrich, with stand-in activities on the time-skipping test server
       const siteUrl = `https://${randomUUID()}.example/`;
       const site = fakeSite([[[1], 1]], {});
       await testbed.withWorker(site.activities, async (taskQueue) => {
-        const event = sampleEvent('batch.requested', { site: siteUrl });
         // Started paused, so it is still running whatever the machine's speed.
         const running = await testbed.client.workflow.signalWithStart<typeof batchEnrich, []>('batchEnrich', {
           taskQueue,
           workflowId: batchWorkflowId(siteUrl),
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          args: [event as Parameters<typeof batchEnrich>[0]],
+          args: [{ site: siteUrl, limit: 50 }],
           signal: pauseBatchSignal,
         });
         assert.equal(await (await startScheduled(taskQueue, siteUrl)).result(), 'duplicate');

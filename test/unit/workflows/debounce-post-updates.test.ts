@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { PostForSummary, WriteSummaryInput } from '../../../contract/post-summary';
-import { debounceStatusQuery, postUpdatedUpdate } from '../../../contract/post-updates';
+import { postUpdatedSchema } from '../../../contract/events';
+import { debounceStatusQuery, postUpdatedUpdate, type PostEdit } from '../../../contract/post-updates';
 import { contentRunId } from '../../../contract/workflow-ids';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import type { debouncePostUpdates } from '../../../workflows';
@@ -44,12 +45,13 @@ describe('debouncePostUpdates, with stand-in activities on the time-skipping tes
 
   it('summarises a burst of edits once, the latest content, after the quiet period; a re-sent edit is a duplicate', async () => {
     const post = fakePost();
-    const edits = [1, 2, 3].map(() => sampleEvent('post.updated', { post_id: 9 }) as Parameters<typeof debouncePostUpdates>[0]);
+    const site = 'https://example.org/';
+    const edits = [1, 2, 3].map((): PostEdit => ({ eventKey: `post.updated:${randomUUID()}` }));
     const status = await testbed.withWorker(post.activities, async (taskQueue) => {
       const handle = await testbed.client.workflow.start<typeof debouncePostUpdates>('debouncePostUpdates', {
         taskQueue,
         workflowId: `post.updated:${randomUUID()}`,
-        args: [edits[0]!],
+        args: [{ site, postId: 9 }],
       });
       // Each edit comes half a quiet period after the one before, so none lets the period end.
       for (const [i, edit] of edits.entries()) {
@@ -67,22 +69,21 @@ describe('debouncePostUpdates, with stand-in activities on the time-skipping tes
     assert.deepEqual(post.asked, ['v3'], 'one LLM call, for the latest content');
     assert.equal(post.written.length, 1);
     assert.ok(
-      post.written[0]!.run.startsWith(`${contentRunId(edits[0]!.site, 9, post.hashOf('v3'))}/`),
+      post.written[0]!.run.startsWith(`${contentRunId(site, 9, post.hashOf('v3'))}/`),
       `written by the enrichPost child keyed by that content, not ${post.written[0]!.run}`,
     );
   });
 
   it('summarises again for an edit after the last summary, and ends unchanged for content already summarised', async () => {
     const post = fakePost();
-    const edit = () => sampleEvent('post.updated', { post_id: 9 }) as Parameters<typeof debouncePostUpdates>[0];
-    const first = edit();
+    const edit = (): PostEdit => ({ eventKey: `post.updated:${randomUUID()}` });
     const status = await testbed.withWorker(post.activities, async (taskQueue) => {
       const handle = await testbed.client.workflow.start<typeof debouncePostUpdates>('debouncePostUpdates', {
         taskQueue,
         workflowId: `post.updated:${randomUUID()}`,
-        args: [first],
+        args: [{ site: 'https://example.org/', postId: 9 }],
       });
-      await handle.executeUpdate(postUpdatedUpdate, { args: [first] });
+      await handle.executeUpdate(postUpdatedUpdate, { args: [edit()] });
       await testbed.env.sleep(2 * HOUR_MS);
       await queryUntil(handle, debounceStatusQuery, (s) => s.summaries === 1 && !s.pending);
       post.edit('v2');
@@ -95,5 +96,26 @@ describe('debouncePostUpdates, with stand-in activities on the time-skipping tes
     });
     assert.deepEqual(post.asked, ['v1', 'v2']);
     assert.deepEqual(status, { pending: false, edits: 3, summaries: 2, lastOutcome: 'unchanged' });
+  });
+
+  it('still takes the post.updated events that runs started before it had an input of its own were given, as input and as edits', async () => {
+    const post = fakePost();
+    const site = `https://${randomUUID()}.example/`;
+    const event = () => postUpdatedSchema.parse(sampleEvent('post.updated', { post_id: 9, site }));
+    const [first, second] = [event(), event()];
+    const status = await testbed.withWorker(post.activities, async (taskQueue) => {
+      const handle = await testbed.client.workflow.start<typeof debouncePostUpdates>('debouncePostUpdates', {
+        taskQueue,
+        workflowId: `post.updated:${randomUUID()}`,
+        args: [first],
+      });
+      // The update by name, with the event as its argument: what the receiver sent before edits had a shape of their own.
+      assert.equal(await handle.executeUpdate<string, [typeof first]>(postUpdatedUpdate.name, { args: [first] }), 'accepted');
+      assert.equal(await handle.executeUpdate(postUpdatedUpdate, { args: [{ eventKey: second.idempotency_key }] }), 'accepted');
+      assert.equal(await handle.executeUpdate<string, [typeof second]>(postUpdatedUpdate.name, { args: [second] }), 'duplicate', 'both shapes name one key');
+      return handle.result();
+    });
+    assert.deepEqual(status, { pending: false, edits: 2, summaries: 1, lastOutcome: 'summarized' });
+    assert.ok(post.written[0]!.run.startsWith(`${contentRunId(site, 9, post.hashOf('v1'))}/`), "the child is keyed by the event's site and post");
   });
 });

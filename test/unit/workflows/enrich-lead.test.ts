@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Context } from '@temporalio/activity';
 import { classifyFailure, HttpStatusError } from '../../../activities/failures';
 import { normalizeLead } from '../../../activities/normalize-lead';
-import type { DeliverLeadInput, LeadScore } from '../../../contract/leads';
+import { leadSubmittedSchema } from '../../../contract/events';
+import type { DeliverLeadInput, EnrichLeadInput, LeadScore } from '../../../contract/leads';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import type { enrichLead } from '../../../workflows';
 import { startWorkflowTestbed, type MockActivities, type WorkflowTestbed } from '../../support/workflow-testbed';
@@ -16,34 +18,45 @@ describe('enrichLead, with stand-in activities on the time-skipping test server'
   before(async () => (testbed = await startWorkflowTestbed()));
   after(() => testbed?.teardown());
 
-  function submit(activities: MockActivities) {
-    const event = sampleEvent('lead.submitted', { fields: { email: 'Ada@Example.com', name: 'Ada', message: 'A demo, please.' } });
+  const FIELDS = { email: 'Ada@Example.com', name: 'Ada', message: 'A demo, please.' };
+
+  function submit(
+    activities: MockActivities,
+    input: Parameters<typeof enrichLead>[0] = {
+      eventKey: `lead.submitted:${randomUUID()}`,
+      lead: { leadId: randomUUID(), site: 'https://example.org/', submittedAt: '2026-12-04T10:00:00Z', source: 'contact form', fields: FIELDS },
+    },
+  ) {
+    const workflowId = 'event' in input ? input.idempotency_key : input.eventKey;
     return testbed.withWorker(activities, async (taskQueue) => {
-      const handle = await testbed.client.workflow.start<typeof enrichLead>('enrichLead', {
-        taskQueue,
-        workflowId: event.idempotency_key,
-        args: [event as Parameters<typeof enrichLead>[0]],
-      });
-      return { event, handle, result: await handle.result() };
+      const handle = await testbed.client.workflow.start<typeof enrichLead>('enrichLead', { taskQueue, workflowId, args: [input] });
+      return { handle, result: await handle.result() };
     });
   }
 
   it('delivers the lead once through a CRM outage: every attempt carries the one key derived from the event', async () => {
     const deliveries: { attempt: number; input: DeliverLeadInput }[] = [];
     const calls = { normalize: 0, score: 0 };
-    const { event, handle, result } = await submit({
-      normalizeLead: async (event) => ((calls.normalize += 1), normalizeLead(event)),
-      scoreLead: async () => ((calls.score += 1), SCORE),
-      deliverLead: async (input) => {
-        const { attempt } = Context.current().info;
-        deliveries.push({ attempt, input });
-        if (attempt < 3) throw crmDown();
-        return { outcome: 'delivered', status: 201 };
+    const input: EnrichLeadInput = {
+      eventKey: `lead.submitted:${randomUUID()}`,
+      lead: { leadId: 'lead-7', site: 'https://example.org/', submittedAt: '2026-12-04T10:00:00Z', fields: FIELDS },
+    };
+    const { handle, result } = await submit(
+      {
+        normalizeLead: async (lead) => ((calls.normalize += 1), normalizeLead(lead)),
+        scoreLead: async () => ((calls.score += 1), SCORE),
+        deliverLead: async (input) => {
+          const { attempt } = Context.current().info;
+          deliveries.push({ attempt, input });
+          if (attempt < 3) throw crmDown();
+          return { outcome: 'delivered', status: 201 };
+        },
       },
-    });
+      input,
+    );
     assert.deepEqual(
       deliveries.map((d) => [d.attempt, d.input.idempotencyKey]),
-      [1, 2, 3].map((attempt) => [attempt, `crm:${event.idempotency_key}`]),
+      [1, 2, 3].map((attempt) => [attempt, `crm:${input.eventKey}`]),
     );
     assert.deepEqual(calls, { normalize: 1, score: 1 }, 'the retry repeats the delivery only: one LLM call');
     const delivered = deliveries[0]!.input;
@@ -52,8 +65,8 @@ describe('enrichLead, with stand-in activities on the time-skipping test server'
     assert.equal(delivered.run, `${handle.workflowId}/${handle.firstExecutionRunId}`);
     assert.deepEqual(result, {
       outcome: 'delivered',
-      leadId: event.lead_id,
-      idempotencyKey: `crm:${event.idempotency_key}`,
+      leadId: 'lead-7',
+      idempotencyKey: `crm:${input.eventKey}`,
       score: 64,
       intent: 'demo',
       stage: 'qualified',
@@ -62,10 +75,28 @@ describe('enrichLead, with stand-in activities on the time-skipping test server'
 
   it('ends already_delivered when the CRM has the record (a reset, or an attempt whose answer was lost)', async () => {
     const { result } = await submit({
-      normalizeLead: async (event) => normalizeLead(event),
+      normalizeLead: async (lead) => normalizeLead(lead),
       scoreLead: async () => SCORE,
       deliverLead: async () => ({ outcome: 'already_delivered', status: 409 }),
     });
     assert.equal(result.outcome, 'already_delivered');
+  });
+
+  it('still takes the lead.submitted event that runs started before it had an input of its own were given', async () => {
+    const event = leadSubmittedSchema.parse(sampleEvent('lead.submitted', { fields: FIELDS }));
+    const delivered: DeliverLeadInput[] = [];
+    const { result } = await submit(
+      {
+        normalizeLead: async (lead) => normalizeLead(lead),
+        scoreLead: async () => SCORE,
+        deliverLead: async (input) => (delivered.push(input), { outcome: 'delivered', status: 201 }),
+      },
+      event,
+    );
+    assert.deepEqual(
+      [delivered.length, delivered[0]?.idempotencyKey, delivered[0]?.lead.leadId, delivered[0]?.lead.email, delivered[0]?.lead.source],
+      [1, `crm:${event.idempotency_key}`, event.lead_id, 'ada@example.com', 'contact form'],
+    );
+    assert.equal(result.idempotencyKey, `crm:${event.idempotency_key}`);
   });
 });

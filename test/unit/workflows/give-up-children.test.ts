@@ -6,11 +6,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../../contract/activities';
 import { GIVE_UP_AFTER_MEMO } from '../../../contract/activity-options';
-import type { BatchRequested, PostUpdated } from '../../../contract/events';
-import { postUpdatedUpdate } from '../../../contract/post-updates';
+import { batchInputOf } from '../../../contract/batch';
+import { batchRequestedSchema, postUpdatedSchema } from '../../../contract/events';
+import { postEditOf, postUpdatedUpdate, postUpdatesInputOf } from '../../../contract/post-updates';
 import { contentRunId, postUpdatesWorkflowId } from '../../../contract/workflow-ids';
-import { dataConverterOf, resolvePayloadCodec } from '../../../src/codec/data-converter';
-import { loadConfig } from '../../../src/config';
+import { dataConverterOf, resolvePayloadCodec } from '../../../src/temporal/data-converter';
+import { loadConfig } from '../../../src/config/config';
 import { installRuntime } from '../../../src/temporal/runtime';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import type { batchEnrich, debouncePostUpdates } from '../../../workflows';
@@ -93,11 +94,11 @@ describe('the give-up point of a batch child and a debounced edit', () => {
   }
 
   it("a batch's child gives up at the batch's ACTIVITY_GIVE_UP_AFTER", async () => {
-    const event = sampleEvent('batch.requested', { limit: 10 }) as BatchRequested;
+    const event = batchRequestedSchema.parse(sampleEvent('batch.requested', { limit: 10 }));
     const batch = await env.client.workflow.start<typeof batchEnrich>('batchEnrich', {
       taskQueue,
       workflowId: `batch-give-up-${event.idempotency_key}`,
-      args: [event],
+      args: [batchInputOf(event)],
       memo: { [GIVE_UP_AFTER_MEMO]: GIVE_UP_AFTER },
     });
     const progress = await batch.result();
@@ -108,15 +109,15 @@ describe('the give-up point of a batch child and a debounced edit', () => {
   });
 
   it("a debounced edit's summary gives up at the edit run's ACTIVITY_GIVE_UP_AFTER", async () => {
-    const edit = sampleEvent('post.updated', { post_id: 42 }) as PostUpdated;
+    const edit = postUpdatedSchema.parse(sampleEvent('post.updated', { post_id: 42 }));
     const started = childStartedPromise(42);
     const debounce = await env.client.workflow.start<typeof debouncePostUpdates>('debouncePostUpdates', {
       taskQueue,
       workflowId: postUpdatesWorkflowId(edit.site, edit.post_id),
-      args: [edit],
+      args: [postUpdatesInputOf(edit)],
       memo: { [GIVE_UP_AFTER_MEMO]: GIVE_UP_AFTER },
     });
-    assert.equal(await debounce.executeUpdate(postUpdatedUpdate, { args: [edit] }), 'accepted');
+    assert.equal(await debounce.executeUpdate(postUpdatedUpdate, { args: [postEditOf(edit)] }), 'accepted');
     await started;
     await assertGaveUpAtSetting(contentRunId(edit.site, 42, CONTENT_HASH));
     await debounce.terminate('test over');

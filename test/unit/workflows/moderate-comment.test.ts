@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { ApplyVerdictInput, ClassifiedComment, CommentForModeration, StoredVerdict } from '../../../contract/comment-moderation';
+import type {
+  ApplyVerdictInput,
+  ClassifiedComment,
+  CommentForModeration,
+  ModerateCommentInput,
+  StoredVerdict,
+} from '../../../contract/comment-moderation';
+import { commentCreatedSchema } from '../../../contract/events';
 import { sampleEvent } from '../../../src/webhooks/sample-events';
 import type { moderateComment } from '../../../workflows';
 import { startWorkflowTestbed, type MockActivities, type WorkflowTestbed } from '../../support/workflow-testbed';
@@ -49,14 +56,14 @@ describe('moderateComment, with stand-in activities on the time-skipping test se
   before(async () => (testbed = await startWorkflowTestbed()));
   after(() => testbed?.teardown());
 
-  function moderate(activities: MockActivities, overrides: Record<string, unknown> = {}, workflowId?: string) {
-    const event = sampleEvent('comment.created', { comment_id: 5, ...overrides });
+  function moderate(
+    activities: MockActivities,
+    overrides: Partial<ModerateCommentInput> = {},
+    workflowId = `comment.created:${randomUUID()}`,
+    input: Parameters<typeof moderateComment>[0] = { commentId: 5, site: 'https://example.org/', ...overrides },
+  ) {
     return testbed.withWorker(activities, async (taskQueue) => {
-      const handle = await testbed.client.workflow.start<typeof moderateComment>('moderateComment', {
-        taskQueue,
-        workflowId: workflowId ?? event.idempotency_key,
-        args: [event as Parameters<typeof moderateComment>[0]],
-      });
+      const handle = await testbed.client.workflow.start<typeof moderateComment>('moderateComment', { taskQueue, workflowId, args: [input] });
       return { handle, result: await handle.result() };
     });
   }
@@ -70,7 +77,7 @@ describe('moderateComment, with stand-in activities on the time-skipping test se
     ] as const;
     for (const { action, wordpressStatus, asked } of cases) {
       const comment = fakeComment(openComment(), verdict(action));
-      const { handle, result } = await moderate(comment.activities, wordpressStatus ? { status: wordpressStatus } : {});
+      const { handle, result } = await moderate(comment.activities, wordpressStatus ? { wordpressStatus } : {});
       assert.equal(comment.calls.applied.length, 1);
       const applied = comment.calls.applied[0]!;
       assert.equal(applied.status, asked, `${action} with WordPress's ${wordpressStatus}`);
@@ -128,5 +135,20 @@ describe('moderateComment, with stand-in activities on the time-skipping test se
     const fromAnotherRun = fakeComment(openComment({ verdict: { ...stored, run: 'comment.created:other/run' } }), verdict('keep'));
     await moderate(fromAnotherRun.activities);
     assert.equal(fromAnotherRun.calls.classify, 1, "another workflow's verdict is not this run's to reuse");
+  });
+
+  it('still takes the comment.created event that runs started before it had an input of its own were given', async () => {
+    const event = commentCreatedSchema.parse(sampleEvent('comment.created', { comment_id: 5, status: 'approved', recheck: true }));
+    const classified: string[] = [];
+    const comment = fakeComment(openComment({ humanDecision: { to: 'hold', at: '2026-01-01T00:00:00Z' } }), verdict('keep'));
+    const { result } = await moderate(
+      { ...comment.activities, classifyComment: async (input) => (classified.push(input.content), verdict('keep')) },
+      {},
+      event.idempotency_key,
+      event,
+    );
+    assert.deepEqual(classified, ['Cheap watches at example.test'], "the recheck is read from the event, the text from WordPress");
+    assert.deepEqual([comment.calls.applied[0]?.commentId, comment.calls.applied[0]?.status], [5, 'approved'], "keep restores the event's status");
+    assert.equal(result.outcome, 'applied');
   });
 });

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { traceFields } from './tracing/trace-fields';
+import { traceFields } from '../tracing/trace-fields';
 
 export type Logger = pino.Logger;
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../contract/activity-options';
-import { DEFAULT_TASK_QUEUE } from '../contract/workflow-ids';
-import { parsePayloadKeys, type PayloadKey } from './codec/keys';
-import { parseSecrets, type SigningSecret } from '../contract/secrets';
+import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../../contract/activity-options';
+import { DEFAULT_TASK_QUEUE } from '../../contract/workflow-ids';
+import { parsePayloadKeys, type PayloadKey } from '../codec/keys';
+import { parseSecrets, type SigningSecret } from '../../contract/secrets';
 import { parseWordPressSites } from './wordpress-sites';
 
 /**
@@ -164,7 +164,7 @@ const envSchema = z.object({
   OPENAI_MAX_TOKENS_FIELD: z.enum(['max_completion_tokens', 'max_tokens']).default('max_completion_tokens'),
 
   WP_BASE_URL: optionalUrl,
-  // Several sites (a multisite network) behind one relay: each site's address, or address=base URL (src/wordpress-sites.ts).
+  // Several sites (a multisite network) behind one relay: each site's address, or address=base URL (wordpress-sites.ts).
   WP_SITES: optionalWordPressSites,
   WP_USERNAME: optionalString,
   WP_APP_PASSWORD: optionalString,

@@ -1,7 +1,7 @@
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
-import { ConfigError, PAYLOAD_KEYS_REQUIRED, type Config } from '../config';
-import { readOrCreateKeyFile } from './keys';
-import { AesGcmPayloadCodec } from './payload-codec';
+import { ConfigError, PAYLOAD_KEYS_REQUIRED, type Config } from '../config/config';
+import { readOrCreateKeyFile } from '../codec/keys';
+import { AesGcmPayloadCodec } from '../codec/payload-codec';
 
 export interface ResolvedCodec {
   readonly codec: AesGcmPayloadCodec;

@@ -1,6 +1,6 @@
-import { ConfigError } from './config';
-import { StartupError } from './startup/startup-error';
-import { TemporalCliMissingError } from './temporal/temporal-cli';
+import { ConfigError } from '../config/config';
+import { StartupError } from './startup-error';
+import { TemporalCliMissingError } from '../temporal/temporal-cli';
 
 /** How often a process checks that whoever started it (npm, a shell, a test) is still there. */
 const PARENT_CHECK_MS = 1000;

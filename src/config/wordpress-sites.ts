@@ -1,4 +1,4 @@
-import { siteKey } from '../contract/wordpress-sites';
+import { siteKey } from '../../contract/wordpress-sites';
 
 /**
  * WP_SITES: the sites one relay writes back to, for a multisite network (or several sites) behind one relay.
