@@ -36,5 +36,15 @@ export default tseslint.config(
     files: ['workflows/**/*.ts'],
     rules: { 'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'fetch', 'process'] },
   },
+  {
+    // The bench and the tests share tools/; the bench never reaches into test/ (test/support may import tools/).
+    files: ['bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+test(/|$)', message: 'bench/ does not import test/: what both need lives in tools/.' }] },
+      ],
+    },
+  },
   ...layers,
 );

@@ -11,6 +11,11 @@ export const SUMMARY_META = {
   summary: 'ai_relay_summary',
   hash: 'ai_relay_summary_hash',
   run: 'ai_relay_summary_run',
+  /** The SEO description; the plugin copies it where the site's SEO plugin reads it (includes/seo-description.php). */
+  description: 'ai_relay_description',
+  /** Where a result the site holds for review waits for an editor (includes/suggestions.php). */
+  summarySuggestion: 'ai_relay_summary_suggestion',
+  descriptionSuggestion: 'ai_relay_description_suggestion',
 } as const;
 
 /** What is sent to the LLM is capped; the hash still covers the whole post. */
@@ -65,13 +70,23 @@ export function createWordPressActivities(wordpress: (site?: string) => WordPres
     },
 
     /**
-     * Sets the summary meta. Setting the same values again changes nothing, so a retried or re-run activity
-     * leaves one summary. Fails non-retryably when WordPress drops the meta (the plugin is not active).
+     * Sets the summary meta, and the description in the same request; each held for review goes to its suggestion
+     * meta instead, where an editor accepts or rejects it. Setting the same values again changes nothing,
+     * so a retried or re-run activity leaves one summary. Fails non-retryably when WordPress drops the meta (the
+     * plugin is not active). A plugin from before descriptions drops that key alone, which leaves the summary whole.
      */
     async writeSummary(input: WriteSummaryInput): Promise<void> {
       const restBase = input.restBase ?? DEFAULT_REST_BASE;
       const signal = Context.current().cancellationSignal;
-      const meta = { [SUMMARY_META.summary]: input.summary, [SUMMARY_META.hash]: input.contentHash, [SUMMARY_META.run]: input.run };
+      const suggest = new Set(input.suggest ?? []);
+      const meta = {
+        [suggest.has('summary') ? SUMMARY_META.summarySuggestion : SUMMARY_META.summary]: input.summary,
+        ...(input.description === undefined
+          ? {}
+          : { [suggest.has('description') ? SUMMARY_META.descriptionSuggestion : SUMMARY_META.description]: input.description }),
+        [SUMMARY_META.hash]: input.contentHash,
+        [SUMMARY_META.run]: input.run,
+      };
       let raw: unknown;
       try {
         raw = await wordpress(input.site).request('POST', `wp/v2/${restBase}/${input.postId}?context=edit`, { meta }, signal);

@@ -37,6 +37,7 @@ export function aggregate(runs: readonly ScenarioLine[]) {
     rss_mb: merge((l) => l.rss_mb, (v) => Math.max(...v)),
     cpu_pct: merge((l) => l.cpu_pct, (v) => Math.round(median(v))),
     cpu_ms_per_request: merge((l) => l.cpu_ms_per_request, (v) => round(median(v), 3)),
+    ...(runs.some((l) => l.per_request) ? { per_request: merge((l) => l.per_request ?? {}, (v) => round(median(v), 2)) } : {}),
     per_round: runs.map((l) => ({ rps: l.rps, p99: l.latency_ms.p99, other_cpu: l.cpu_pct.other, receiver_rss_mb: l.rss_mb.receiver })),
   };
 }

@@ -5,11 +5,14 @@ import { startTemporalCluster } from '../tools/cluster/cluster';
 import type { ServiceLayout } from '../tools/cluster/services';
 
 /**
- * How long the cluster harness takes to start and stop, per layout: on a fresh directory (initdb and schemas
- * included) and again on the same directory (what `npm run cluster` costs after the first time). Prints figures
- * only. `npx tsx bench/cluster-startup.ts`
+ * How long the cluster harness takes to start and stop, in both layouts: on a fresh directory (initdb and schemas
+ * included) and again on the same directory (what `npm run cluster` costs after the first time). Prints figures only.
  */
-async function measure(layout: ServiceLayout): Promise<void> {
+export async function runClusterStartup(print: (line: object) => void): Promise<void> {
+  for (const layout of ['single', 'separate'] as const) await measure(layout, print);
+}
+
+async function measure(layout: ServiceLayout, print: (line: object) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-cluster-bench-'));
   const binDir = process.env.TEMPORAL_SERVER_BIN_DIR || undefined;
   try {
@@ -19,21 +22,16 @@ async function measure(layout: ServiceLayout): Promise<void> {
       const ready = performance.now();
       await cluster.stop();
       const stopped = performance.now();
-      console.log(
-        `${layout.padEnd(8)} ${round}: ready in ${((ready - started) / 1000).toFixed(1)} s, stopped in ${((stopped - ready) / 1000).toFixed(1)} s` +
-          `  (load ${loadavg()[0]!.toFixed(1)})`,
-      );
+      print({
+        scenario: 'cluster-startup',
+        layout,
+        directory: round,
+        ready_s: Number(((ready - started) / 1000).toFixed(1)),
+        stopped_s: Number(((stopped - ready) / 1000).toFixed(1)),
+        load_average_1m: Number(loadavg()[0]!.toFixed(1)),
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-async function main(): Promise<void> {
-  for (const layout of ['single', 'separate'] as const) await measure(layout);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});

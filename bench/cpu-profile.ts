@@ -1,12 +1,5 @@
 import { readFileSync } from 'node:fs';
 
-/**
- * Summarises `.cpuprofile` files (from `node --cpu-prof` or bench/cpu-profile-preload.cjs) by where the self time
- * went: per package (or project file), the top functions, and the inclusive time of a few names (a function name,
- * a package or a project file): time spent in them or anything they called synchronously. Time after an `await`
- * is charged to whoever resumed it (an I/O callback), not to the function that awaited.
- *   npx tsx bench/cpu-profile.ts <file.cpuprofile>... [--inclusive name,name,...]
- */
 
 interface ProfileNode {
   readonly id: number;
@@ -29,7 +22,15 @@ function owner(url: string, functionName: string): string {
   return project ? `${project[1]}/${project[2]}` : url;
 }
 
-function summarize(file: string, inclusive: readonly string[]): void {
+/**
+ * Summarises a `.cpuprofile` (from `node --cpu-prof`, as `--profile` writes them, or bench/cpu-profile-preload.cjs)
+ * by where the self time went: per package (or project file), the top functions, and the inclusive time of a few
+ * names (a function name, a package or a project file): time spent in them or anything they called synchronously.
+ * Time after an `await` is charged to whoever resumed it (an I/O callback), not to the function that awaited.
+ */
+export function summarizeProfile(file: string, inclusive: readonly string[], top = 25): string[] {
+  const out: string[] = [];
+  const print = (line: string) => out.push(line);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -49,12 +50,12 @@ function summarize(file: string, inclusive: readonly string[]): void {
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + time);
   }
   const pct = (t: number) => `${((t / busy) * 100).toFixed(1).padStart(5)} %`;
-  console.log(`${file}\n  busy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s profiled`);
-  console.log('  self time by package / file:');
-  for (const [who, t] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`    ${pct(t)}  ${who}`);
-  console.log('  top functions (self):');
-  for (const [fn, t] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 25))) console.log(`    ${pct(t)}  ${fn}`);
-  if (inclusive.length === 0) return;
+  print(`${file}\n  busy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s profiled`);
+  print('  self time by package / file:');
+  for (const [who, t] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 20)) print(`    ${pct(t)}  ${who}`);
+  print('  top functions (self):');
+  for (const [fn, t] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) print(`    ${pct(t)}  ${fn}`);
+  if (inclusive.length === 0) return out;
 
   // Walk the call tree from the root, carrying which of the names are on the current stack.
   const within = new Map(inclusive.map((name) => [name, 0]));
@@ -68,11 +69,7 @@ function summarize(file: string, inclusive: readonly string[]): void {
     for (const child of node.children ?? []) walk(byId.get(child)!, here);
   };
   walk(root, new Set());
-  console.log('  inclusive:');
-  for (const [name, t] of within) console.log(`    ${pct(t)}  ${name}`);
+  print('  inclusive:');
+  for (const [name, t] of within) print(`    ${pct(t)}  ${name}`);
+  return out;
 }
-
-const args = process.argv.slice(2);
-const flag = args.indexOf('--inclusive');
-const names = flag >= 0 ? (args.splice(flag, 2)[1] ?? '').split(',').filter(Boolean) : [];
-for (const file of args) summarize(file, names);

@@ -1,21 +1,17 @@
+import { startWordPress } from '../tools/wordpress';
+import type { BenchOptions } from './options';
+
 /**
- * The dashboard widget's cost on a large site: fills a fresh test WordPress with 50 000 published posts (every
- * other one summarised) and 200 000 comments with a verdict each, spread over a year, with SQL (MariaDB's sequence
+ * The dashboard widget's cost on a large site: fills a fresh test WordPress with `posts` published posts (every other
+ * one summarised) and `comments` comments with a verdict each, spread over a year, with SQL (MariaDB's sequence
  * tables; seconds, not hours of wp_insert_post), then times the widget's queries (both periods' figures, uncached)
- * and its cached render. Prints figures; asserts nothing. `npm run bench:dashboard -- --posts 50000 --comments 200000`.
+ * and its cached render. Prints figures; asserts nothing.
  */
-import { parseArgs } from 'node:util';
-import { startWordPress } from '../test/support/wordpress';
-
-const { values } = parseArgs({
-  options: { posts: { type: 'string', default: '50000' }, comments: { type: 'string', default: '200000' }, runs: { type: 'string', default: '7' } },
-});
-const posts = Number(values.posts);
-const comments = Number(values.comments);
-const runs = Number(values.runs);
-const log = (line: string) => console.error(`[bench:dashboard] ${line}`);
-
-async function main(): Promise<void> {
+export async function runDashboard(
+  { posts, comments, runs }: BenchOptions['dashboard'],
+  log: (line: string) => void,
+  print: (line: object) => void,
+): Promise<void> {
   const wp = await startWordPress();
   try {
     const filled = Date.now();
@@ -41,7 +37,7 @@ $wpdb->query("ANALYZE TABLE {$wpdb->posts}, {$wpdb->postmeta}, {$wpdb->comments}
         "global $wpdb; echo wp_json_encode(array('posts' => (int) $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = 'post'\"), 'comments' => (int) $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->comments}\")));",
       ),
     ) as { posts: number; comments: number };
-    log(`filled ${counts.posts} posts and ${counts.comments} comments in ${((Date.now() - filled) / 1000).toFixed(1)} s`);
+    log(`dashboard: filled ${counts.posts} posts and ${counts.comments} comments in ${((Date.now() - filled) / 1000).toFixed(1)} s`);
 
     // The widget's queries (uncached, as on the first dashboard visit of each five minutes), run after run in one
     // PHP process; the first run also warms MariaDB's buffer pool. Then the render as most visits see it, cached.
@@ -68,24 +64,18 @@ echo wp_json_encode(array('runs' => $runs, 'cachedRenderMs' => (hrtime(true) - $
     ) as { runs: { ms: number; queries: number }[]; cachedRenderMs: number; figures: unknown };
     const warm = timings.runs.slice(1).map((r) => r.ms).sort((a, b) => a - b);
     const median = warm[Math.floor(warm.length / 2)] ?? NaN;
-    console.log(
-      JSON.stringify({
-        posts: counts.posts,
-        comments: counts.comments,
-        firstQueriesMs: Number(timings.runs[0]?.ms.toFixed(1)),
-        medianQueriesMs: Number(median.toFixed(1)),
-        maxQueriesMs: Number((warm.at(-1) ?? NaN).toFixed(1)),
-        queries: timings.runs[0]?.queries,
-        cachedRenderMs: Number(timings.cachedRenderMs.toFixed(2)),
-        figures: timings.figures,
-      }),
-    );
+    print({
+      scenario: 'dashboard',
+      posts: counts.posts,
+      comments: counts.comments,
+      firstQueriesMs: Number(timings.runs[0]?.ms.toFixed(1)),
+      medianQueriesMs: Number(median.toFixed(1)),
+      maxQueriesMs: Number((warm.at(-1) ?? NaN).toFixed(1)),
+      queries: timings.runs[0]?.queries,
+      cachedRenderMs: Number(timings.cachedRenderMs.toFixed(2)),
+      figures: timings.figures,
+    });
   } finally {
     await wp.stop();
   }
 }
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});

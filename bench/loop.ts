@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { enrichPost } from '../workflows';
-import type { WordPress } from '../test/support/wordpress';
+import type { WordPress } from '../tools/wordpress';
 import { runTiming, type RunTiming } from './history-timing';
 import { median, round, summarize } from './stats';
 

@@ -1,4 +1,4 @@
-import { cpuSeconds, machineBusySeconds, processTree, rssMbOf } from './proc-stats';
+import { cpuSeconds, machineBusySeconds, processTree, rssMbOf } from '../tools/proc-stats';
 
 export interface MonitorResult {
   /** Share of one core each process used during the window (100 = one core busy), plus `other`: everything else on the machine. */

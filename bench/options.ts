@@ -8,8 +8,20 @@ import { TARGETS, type TargetName } from './targets/target';
  */
 export const QUIET_LOAD_AVERAGE = 1.0;
 
-export const SCENARIOS = ['bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'startup'] as const;
+export const SCENARIOS = ['receiver-cpu', 'bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'startup', 'cluster-startup', 'dashboard'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+/** What runs without `--only`: everything but the two that measure a harness or the plugin rather than the relay. */
+const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) => s !== 'cluster-startup' && s !== 'dashboard');
+
+/** One receiver the receiver-cpu scenario measures: this checkout's build, or another, with its own environment. */
+export interface ReceiverVariant {
+  readonly name: string;
+  /** A compiled receiver to run instead of this checkout's (another checkout's dist/src/receiver.js: before/after). */
+  readonly entry?: string | undefined;
+  /** Spans exported to a local OTLP sink the bench runs (OTEL_EXPORTER_OTLP_ENDPOINT), to show what tracing costs. */
+  readonly tracing: boolean;
+  readonly env: Record<string, string>;
+}
 
 export interface BenchOptions {
   readonly durationSeconds: number;
@@ -38,12 +50,34 @@ export interface BenchOptions {
   readonly receiverEnv: Record<string, string>;
   /** Extra environment for the worker (WORKER_MAX_CACHED_WORKFLOWS=0, ...). */
   readonly workerEnv: Record<string, string>;
+  /** Extra `temporal server start-dev` flags for the dev target's embedded dev server (its persistence levers). */
+  readonly devArgs: readonly string[];
+  /** PostgreSQL settings (reloadable ones) the cluster target applies with ALTER SYSTEM once it has started. */
+  readonly pgSettings: readonly (readonly [string, string])[];
+  readonly receiverCpu: {
+    readonly events: number;
+    readonly warmupEvents: number;
+    readonly rate: number;
+    readonly variants: readonly ReceiverVariant[];
+    /** Run the receiver through the tsx loader instead of the compiled JavaScript. */
+    readonly tsx: boolean;
+    /** Where `node --cpu-prof` writes each run's profile; each is summarised at the end. */
+    readonly profileDir?: string | undefined;
+    /** Names whose inclusive time the profile summaries give (functions, packages or project files). */
+    readonly profileInclusive: readonly string[];
+  };
+  readonly dashboard: { readonly posts: number; readonly comments: number; readonly runs: number };
+  /** Profiles to summarise instead of running anything (from bench/cpu-profile-preload.cjs or an earlier --profile). */
+  readonly summarizeProfiles: readonly string[];
   readonly keep: boolean;
   /** Run even though the machine is busy: figures for exploration, not for publishing. */
   readonly force: boolean;
 }
 
 const HELP = `npm run bench -- [flags]
+
+Scenarios (--only) × targets (--targets): every load goes through one load process (bench/load-child.ts) and every
+accepted key through one check afterwards (one workflow per key; the seed's table).
 
   --duration <s>            measured seconds per run (default 5)
   --rounds <n>              rounds of the load scenarios, interleaved; figures are medians (default 3)
@@ -55,7 +89,8 @@ const HELP = `npm run bench -- [flags]
   --loop-concurrent <n>     events published by several editors at once (default 40)
   --loop-editors <n>        editors publishing at once (default 4)
   --startup-runs <n>        times \`npm start\` is timed (default 2)
-  --only <a,b,...>          scenarios to run, of ${SCENARIOS.join(', ')} (default all)
+  --only <a,b,...>          scenarios to run, of ${SCENARIOS.join(', ')}
+                            (default ${DEFAULT_SCENARIOS.join(', ')})
   --targets <a,b,...>       where accept runs, side by side, of ${TARGETS.join(', ')} (default all):
                             cluster = receiver + worker on the Temporal server 1.32 on PostgreSQL,
                             dev = \`npm start\` (embedded dev server on SQLite), seed = bench/seed/
@@ -64,7 +99,35 @@ const HELP = `npm run bench -- [flags]
                             TEMPORAL_SERVER_BIN_DIR names pre-built server binaries, as for \`npm run cluster\`
   --sqlite-pragma <k=v>     replaces the dev server's default pragmas (journal_mode=WAL) (repeatable;
                             journal_mode, synchronous), e.g. journal_mode=DELETE for SQLite's own default
+  --dev-arg=<flags>         extra \`temporal server start-dev\` flags for the dev target, split on spaces (repeatable,
+                            e.g. --dev-arg='--dynamic-config-value system.x=true': the = is needed for a value that
+                            starts with a dash); its accept lines give the dev server's persistence calls per request
+  --pg-setting <k=v>        PostgreSQL setting the cluster target applies (ALTER SYSTEM + reload; repeatable, e.g.
+                            commit_delay=1000); its accept lines give transactions and WAL flushes per request
   --compiled                run receiver and bare app from tsc output (node file.js), not through tsx
+
+receiver-cpu: the receiver's CPU per request (node dist/src/receiver.js after tsc -b, as \`npm start\` builds it,
+tracing off, LOG_LEVEL=info) on an in-memory dev server; variants alternate within each of --rounds.
+  --cpu-events <n>          measured events per run (default 10000)
+  --cpu-warmup <n>          events before the measurement, not counted (default 1000)
+  --cpu-rate <n>            events per second (default 200)
+  --variant <spec>          NAME[:K=V,...] a receiver to measure (repeatable; default one, "this"). K=V is its
+                            environment, except entry=<file> (another build's dist/src/receiver.js) and tracing=on
+                            (spans exported to a local OTLP sink); the first variant is what the others are compared to
+  --entry <file>            shorthand for --variant <file>:entry=<file> (repeatable)
+  --tsx                     run src/receiver.ts through the tsx loader instead of the compiled JavaScript
+  --profile <dir>           also write each run's CPU profile there (node --cpu-prof) and summarise it at the end
+  --profile-inclusive <a,b> names whose inclusive time the summaries give (e.g. koa,zod,@grpc/grpc-js,verifyWebhook)
+  --summarize-profile <f>   only summarise this .cpuprofile (repeatable; e.g. from bench/cpu-profile-preload.cjs)
+
+dashboard: the plugin's dashboard widget on a large site (a fresh WordPress filled with SQL).
+  --dashboard-posts <n>     published posts, every other one summarised (default 50000)
+  --dashboard-comments <n>  comments, each with a verdict (default 200000)
+  --dashboard-runs <n>      runs of the widget's queries (default 7)
+
+cluster-startup: how long the cluster harness takes to start and stop, fresh and again, in both layouts.
+
+Other:
   --temporal-in-memory      no SQLite file (not durable; shows what persistence costs)
   --receiver-env <K=V>      extra environment for the receivers and the bare app (repeatable)
   --worker-env <K=V>        extra environment for the worker (repeatable)
@@ -94,6 +157,20 @@ export function parseOptions(argv: string[]): BenchOptions {
       compiled: { type: 'boolean', default: false },
       'receiver-env': { type: 'string', multiple: true, default: [] },
       'worker-env': { type: 'string', multiple: true, default: [] },
+      'dev-arg': { type: 'string', multiple: true, default: [] },
+      'pg-setting': { type: 'string', multiple: true, default: [] },
+      'cpu-events': { type: 'string', default: '10000' },
+      'cpu-rate': { type: 'string', default: '200' },
+      'cpu-warmup': { type: 'string', default: '1000' },
+      variant: { type: 'string', multiple: true, default: [] },
+      entry: { type: 'string', multiple: true, default: [] },
+      tsx: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      'profile-inclusive': { type: 'string', default: '' },
+      'summarize-profile': { type: 'string', multiple: true, default: [] },
+      'dashboard-posts': { type: 'string', default: '50000' },
+      'dashboard-comments': { type: 'string', default: '200000' },
+      'dashboard-runs': { type: 'string', default: '7' },
       keep: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -123,7 +200,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     loopConcurrentEvents: number(values['loop-concurrent'], 'loop-concurrent', 1, 10_000),
     loopEditors: number(values['loop-editors'], 'loop-editors', 1, 64),
     startupRuns: number(values['startup-runs'], 'startup-runs', 0, 10),
-    scenarios: new Set((only ?? SCENARIOS) as Scenario[]),
+    scenarios: new Set((only ?? DEFAULT_SCENARIOS) as Scenario[]),
     targets: [...new Set(targets as TargetName[])],
     clusterServices,
     sqlitePragmas: values['sqlite-pragma'],
@@ -131,6 +208,26 @@ export function parseOptions(argv: string[]): BenchOptions {
     compiled: values.compiled,
     receiverEnv: pairs(values['receiver-env'], 'receiver-env'),
     workerEnv: pairs(values['worker-env'], 'worker-env'),
+    devArgs: values['dev-arg'],
+    pgSettings: Object.entries(pairs(values['pg-setting'], 'pg-setting')).map(([name, value]): [string, string] => {
+      if (!/^[a-z_]+$/.test(name)) throw new Error(`--pg-setting ${name}: not a PostgreSQL setting name`);
+      return [name, value];
+    }),
+    receiverCpu: {
+      events: number(values['cpu-events'], 'cpu-events', 100, 1_000_000),
+      warmupEvents: number(values['cpu-warmup'], 'cpu-warmup', 0, 1_000_000),
+      rate: number(values['cpu-rate'], 'cpu-rate', 1, 10_000),
+      variants: receiverVariants(values.variant, values.entry),
+      tsx: values.tsx,
+      profileDir: values.profile,
+      profileInclusive: values['profile-inclusive'].split(',').filter(Boolean),
+    },
+    dashboard: {
+      posts: number(values['dashboard-posts'], 'dashboard-posts', 1, 10_000_000),
+      comments: number(values['dashboard-comments'], 'dashboard-comments', 0, 10_000_000),
+      runs: number(values['dashboard-runs'], 'dashboard-runs', 2, 100),
+    },
+    summarizeProfiles: values['summarize-profile'],
     keep: values.keep,
     force: values.force,
   };
@@ -150,4 +247,22 @@ export function pairs(values: string[], name: string): Record<string, string> {
       return [pair.slice(0, eq), pair.slice(eq + 1)];
     }),
   );
+}
+
+/** `--variant NAME[:K=V,...]` and `--entry FILE`, in that order; none: this checkout's receiver alone. */
+export function receiverVariants(specs: readonly string[], entries: readonly string[]): ReceiverVariant[] {
+  const variants = [
+    ...specs.map((spec): ReceiverVariant => {
+      const colon = spec.indexOf(':');
+      const name = colon < 0 ? spec : spec.slice(0, colon);
+      const { entry, tracing, ...env } = colon < 0 ? {} : pairs(spec.slice(colon + 1).split(','), 'variant');
+      if (tracing !== undefined && tracing !== 'on' && tracing !== 'off') throw new Error(`--variant ${spec}: tracing is on or off`);
+      return { name, entry, tracing: tracing === 'on', env };
+    }),
+    ...entries.map((entry): ReceiverVariant => ({ name: entry, entry, tracing: false, env: {} })),
+  ];
+  const names = variants.map((v) => v.name);
+  const twice = names.find((name, i) => name === '' || names.indexOf(name) !== i);
+  if (twice !== undefined) throw new Error(`--variant: each needs a name of its own ("${twice}")`);
+  return variants.length > 0 ? variants : [{ name: 'this', tracing: false, env: {} }];
 }

@@ -1,4 +1,4 @@
-import { processTree } from './proc-stats';
+import { processTree } from '../tools/proc-stats';
 
 /**
  * Freezes processes (SIGSTOP, each with its descendants) while another shape is measured, so idle stacks cost the

@@ -60,9 +60,15 @@ export async function loadRounds(
           const job: HttpJob = { target: 'http', url: target.url, kind: 'unique', secret: BENCH_SECRET, signer: target.signer, client: 'agent', ...pace };
           // The other shapes are frozen meanwhile: their timers and polls would otherwise take CPU from this one.
           const others = pause([...targets.filter((t) => t !== target).flatMap((t) => Object.values(t.pids)), ...stackPids]);
-          const { line, result } = await runScenario('accept', round, job, { ...legacy, ...idle(targets, target), ...target.pids }, target.memoryOf, target.name).finally(
-            () => others.resume(),
-          );
+          const { line, result } = await runScenario(
+            'accept',
+            round,
+            job,
+            { ...legacy, ...idle(targets, target), ...target.pids },
+            target.memoryOf,
+            target.name,
+            target.counters?.bind(target),
+          ).finally(() => others.resume());
           keep(result, keys.targets.get(target.name)!);
           runs.push(line);
         }

@@ -2,11 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aggregate } from './aggregate';
+import { runClusterStartup } from './cluster-startup';
+import { summarizeProfile } from './cpu-profile';
+import { runDashboard } from './dashboard-widget';
 import { runLoop } from './loop';
 import { startMonitor } from './monitor';
 import { parseOptions, type BenchOptions } from './options';
 import { resumeAll } from './pause';
 import { QuietMachineError, requireQuietMachine } from './quiet';
+import { runReceiverCpu } from './receiver-cpu';
 import { groups, keySets, loadRounds, seedDuplicate, type KeySets } from './rounds';
 import { startStack, type Stack } from './stack';
 import { startTargets } from './targets/start';
@@ -23,12 +27,17 @@ const print = (line: object) => console.log(JSON.stringify(line));
 const STACK_SCENARIOS = ['bare', 'reject', 'direct', 'duplicate', 'loop'] as const;
 
 /**
- * `npm run bench`: the load scenarios in interleaved rounds (accept on each target: the cluster shape, `npm start`,
- * the seed's design), then the loop and the start-up time; prints one JSON line per scenario (medians over the
- * rounds), the checks that every accepted event was recorded once and run, the ratios and the targets. Progress goes
- * to stderr. Timing is printed, never asserted.
+ * `npm run bench`: the receiver's CPU per request (its own in-memory dev server, alone on the machine), then the load
+ * scenarios in interleaved rounds (accept on each target: the cluster shape, `npm start`, the seed's design), then the
+ * loop and the start-up time, then the harness and plugin scenarios when asked; prints one JSON line per run and per
+ * scenario (medians over the rounds), the checks that every accepted event was recorded once and run, the ratios and
+ * the targets. Progress goes to stderr. Timing is printed, never asserted.
  */
 async function main(options: BenchOptions): Promise<void> {
+  if (options.summarizeProfiles.length > 0) {
+    for (const file of options.summarizeProfiles) console.log(summarizeProfile(file, options.receiverCpu.profileInclusive).join('\n'));
+    return;
+  }
   requireQuietMachine(options.force, log);
   const dir = mkdtempSync(join(tmpdir(), 'wp-ai-relay-bench-'));
   print({
@@ -50,6 +59,7 @@ async function main(options: BenchOptions): Promise<void> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
+    const receiverCpu = options.scenarios.has('receiver-cpu') ? await runReceiverCpu(options, dir, log, print) : [];
     const stack = STACK_SCENARIOS.some((s) => options.scenarios.has(s)) ? await startStack(options, dir, log) : undefined;
     if (stack) stops.push(() => stack.stop());
     const { targets, skipped } = options.scenarios.has('accept') ? await startTargets(options, dir, log) : { targets: [], skipped: [] };
@@ -81,6 +91,15 @@ async function main(options: BenchOptions): Promise<void> {
       print({ scenario: 'startup', runs: startups, ready_s_median: startupMedianS });
     }
 
+    if (options.scenarios.has('cluster-startup')) {
+      log('cluster-startup: starting and stopping the cluster harness');
+      await runClusterStartup(print);
+    }
+    if (options.scenarios.has('dashboard')) {
+      log('dashboard: filling a WordPress and timing the widget');
+      await runDashboard(options.dashboard, log, print);
+    }
+
     log('checking every accepted key: Temporal visibility (runs closed), the seed\'s table (tasks done)');
     const checks = [];
     for (const target of targets) {
@@ -99,9 +118,11 @@ async function main(options: BenchOptions): Promise<void> {
       duplicateRunsForKey,
       loopP50Ms,
       startupMedianS,
+      // The first variant's: this checkout's receiver unless --variant says otherwise.
+      receiverCpuMs: receiverCpu.length === 0 ? undefined : median(receiverCpu.filter((l) => l.variant === options.receiverCpu.variants[0]!.name).map((l) => l.cpu_ms_per_request)),
     });
     for (const line of summary) print(line);
-    console.error(`\n${runTable(aggregates)}\n`);
+    if (aggregates.length > 0) console.error(`\n${runTable(aggregates)}\n`);
     print({ ended: new Date().toISOString(), load_average: loadavg().map((v) => round(v, 2)) });
   } finally {
     log('stopping');

@@ -25,7 +25,12 @@ export interface ScenarioLine {
   readonly cpu_pct: MonitorResult['cpu_pct'];
   /** CPU each process spent per completed request: the figure that bounds throughput on a machine of N cores. */
   readonly cpu_ms_per_request: Record<string, number>;
+  /** The target's storage counters per completed request (Target.counters), the largest first. */
+  readonly per_request?: Record<string, number>;
 }
+
+/** Counters kept per request: the largest few, so a line stays readable. */
+const COUNTERS_KEPT = 10;
 
 /**
  * Runs a job in a load process and watches CPU and memory of `pids` during its measured window. `memoryOf` names
@@ -38,12 +43,16 @@ export async function runScenario(
   pids: Record<string, number | undefined>,
   memoryOf: readonly string[],
   target?: string,
+  counters?: () => Promise<Record<string, number>>,
 ): Promise<{ line: ScenarioLine; result: LoadResult }> {
   let monitor: ReturnType<typeof startMonitor> | undefined;
+  let before: Promise<Record<string, number>> | undefined;
   const result = await runLoad(job, (loadPid) => {
     monitor = startMonitor({ ...pids, load: loadPid }, memoryOf);
+    before = counters?.();
   });
   const usage = monitor!.stop();
+  const perRequestCounters = counters && before ? countersPerRequest(await before, await counters(), result.requests) : undefined;
   const non2xx = Object.entries(result.statuses)
     .filter(([status]) => /^\d+$/.test(status) && !status.startsWith('2'))
     .reduce((sum, [, count]) => sum + count, 0);
@@ -66,6 +75,7 @@ export async function runScenario(
     rss_mb: usage.rss_mb,
     cpu_pct: foldIdle(usage.cpu_pct),
     cpu_ms_per_request: perRequest(usage.cpu_pct, result.requests / result.seconds),
+    ...(perRequestCounters ? { per_request: perRequestCounters } : {}),
   };
   return { line, result };
 }
@@ -88,4 +98,12 @@ function perRequest(cpuPct: Record<string, number>, rps: number): Record<string,
     ms[name] = round((pct * 10) / rps, 3);
   }
   return ms;
+}
+
+function countersPerRequest(before: Record<string, number>, after: Record<string, number>, requests: number): Record<string, number> {
+  const deltas = Object.entries(after)
+    .map(([name, n]): [string, number] => [name, round((n - (before[name] ?? 0)) / Math.max(1, requests), 2)])
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(deltas.slice(0, COUNTERS_KEPT));
 }

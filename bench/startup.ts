@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../test/support/ports';
+import { freePort } from '../tools/cluster/free-port';
 
 const ROOT = join(__dirname, '..');
 const READY = /wp-ai-relay ready in ([\d.]+) s/;

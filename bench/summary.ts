@@ -14,6 +14,8 @@ export interface RunFacts {
   readonly duplicateRunsForKey?: number | undefined;
   readonly loopP50Ms?: number | undefined;
   readonly startupMedianS?: number | undefined;
+  /** The receiver-cpu scenario's median CPU ms per request (its first variant). */
+  readonly receiverCpuMs?: number | undefined;
 }
 
 type Metric = (line: ScenarioLine) => number;
@@ -88,6 +90,7 @@ export function summarizeRun(facts: RunFacts): object[] {
     duplicate_runs_for_key_eq_1: target(facts.duplicateRunsForKey, (v) => v === 1),
     duplicate_over_accept_dev_p99_le_1: target(ratios.duplicate_over_accept_dev_p99?.median, (v) => v <= 1),
     loop_p50_ms_le_250: target(facts.loopP50Ms, (v) => v <= 250),
+    receiver_cpu_ms_per_request_le_1: target(facts.receiverCpuMs, (v) => v <= 1),
     receiver_rss_mb_le_120: target(receiverRss > 0 ? receiverRss : undefined, (v) => v <= 120),
     startup_s_le_10: target(facts.startupMedianS, (v) => v <= 10),
     every_accepted_key_recorded_once: target(facts.checks.length > 0 ? Number(facts.checks.every((c) => c.ok)) : undefined, (v) => v === 1),

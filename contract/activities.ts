@@ -8,7 +8,7 @@ import type {
 } from './comment-moderation';
 import type { CrmAnswer, DeliverLeadInput, LeadForm, LeadScore, NormalizedLead } from './leads';
 import type { LlmCall } from './llm-call';
-import type { PostForSummary, SummarizeInput, Summary, WriteSummaryInput } from './post-summary';
+import type { PostForSummary, SummarizeInput, SummaryResult, WriteSummaryInput } from './post-summary';
 import type { CheckTokenBudgetInput, RecordTokenSpendInput, TokenBudgetCheck } from './token-budget';
 import type { SiteTarget } from './wordpress-sites';
 
@@ -21,7 +21,7 @@ export interface Activities {
   fetchPost(postId: number, restBase?: string, site?: string): Promise<PostForSummary>;
   writeSummary(input: WriteSummaryInput): Promise<void>;
   // llm: what the call cost (activities always report it; absent from results recorded before it was kept).
-  summarizePost(input: SummarizeInput): Promise<Summary & { readonly llm?: LlmCall }>;
+  summarizePost(input: SummarizeInput): Promise<SummaryResult>;
   listSummaryBacklog(input: { after: number; perPage: number } & SiteTarget): Promise<BacklogPage>;
   readAutomationSettings(): Promise<AutomationSettings>;
   fetchComment(commentId: number, site?: string): Promise<CommentForModeration | null>;

@@ -2,17 +2,20 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 import type { BatchRequested } from './events';
+import { suggestSchema } from './suggestions';
 
 /** batchEnrich's own input: whose backlog, and how many posts to read per page. */
 export const batchInputSchema = z.object({
   site: z.string().min(1),
   limit: z.number().int().min(1).max(500),
+  /** The results the site holds for an editor's review, handed to every summary child; absent: published. */
+  suggest: suggestSchema.optional(),
 });
 export type BatchInput = z.infer<typeof batchInputSchema>;
 
 /** The input the event table gives batchEnrich for a batch.requested event. */
 export function batchInputOf(event: BatchRequested): BatchInput {
-  return { site: event.site, limit: event.limit };
+  return { site: event.site, limit: event.limit, ...(event.suggest?.length ? { suggest: event.suggest } : {}) };
 }
 
 export const backlogPageSchema = z.object({

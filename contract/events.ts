@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeUrl, stripHtml } from './sanitize';
+import { suggestSchema } from './suggestions';
 
 /** The idempotency key's alphabet and length, checked on the header before the body is parsed and on the body. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -34,6 +35,12 @@ export const rawTextBound = (max: number): number => max * 8 + 1024;
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
 
 const base = { idempotency_key: idempotencyKey, site: keyword(url) };
+/**
+ * Which results the site holds for an editor's review (summary, description): written as suggestions, not published.
+ * Optional, so events from plugins sent before it stay valid; a relay from before it ignores it (unknown keys are
+ * dropped) and publishes, as it always did.
+ */
+const suggest = suggestSchema.optional();
 
 export const postPublishedSchema = z.object({
   event: z.literal('post.published'),
@@ -54,6 +61,7 @@ export const postPublishedSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be a REST base such as posts or pages')
     .optional(),
+  suggest,
 });
 
 export const commentCreatedSchema = z.object({
@@ -87,6 +95,7 @@ export const batchRequestedSchema = z.object({
   ...base,
   requested_at: timestamp,
   limit: z.number().int().min(1).max(500).default(50),
+  suggest,
 });
 
 /** A published post's title or content changed; the relay summarises it again once the edits settle. */
@@ -97,6 +106,7 @@ export const postUpdatedSchema = z.object({
   updated_at: timestamp,
   /** sha256 of the raw title and content as saved, the same hash the summary meta stores. */
   content_hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase sha256 hex digest').optional(),
+  suggest,
 });
 
 export const eventSchemas = {

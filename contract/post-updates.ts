@@ -2,6 +2,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { PostUpdated } from './events';
 import type { ChildOutcome } from './post-summary';
+import { suggestSchema } from './suggestions';
 
 /** debouncePostUpdates' own input: the post whose edits the run debounces (one run per post). */
 export const postUpdatesInputSchema = z.object({
@@ -10,8 +11,11 @@ export const postUpdatesInputSchema = z.object({
 });
 export type PostUpdatesInput = z.infer<typeof postUpdatesInputSchema>;
 
-/** One edit as the run needs it: its event's key, remembered so that a re-sent event is a duplicate. */
-export const postEditSchema = z.object({ eventKey: z.string().min(1) });
+/**
+ * One edit as the run needs it: its event's key, remembered so that a re-sent event is a duplicate, and the site's
+ * review choice as of that edit (absent when nothing is held for review).
+ */
+export const postEditSchema = z.object({ eventKey: z.string().min(1), suggest: suggestSchema.optional() });
 export type PostEdit = z.infer<typeof postEditSchema>;
 
 /** The input and the edit the event table gives debouncePostUpdates for a post.updated event. */
@@ -19,7 +23,7 @@ export function postUpdatesInputOf(event: PostUpdated): PostUpdatesInput {
   return { site: event.site, postId: event.post_id };
 }
 export function postEditOf(event: PostUpdated): PostEdit {
-  return { eventKey: event.idempotency_key };
+  return { eventKey: event.idempotency_key, ...(event.suggest?.length ? { suggest: event.suggest } : {}) };
 }
 
 export type EditAnswer = 'accepted' | 'duplicate';

@@ -10,7 +10,7 @@
 import { commentState, commentViaForm, moderation } from '../test/support/comments';
 import { TEST_SECRET } from '../test/support/relay';
 import { startStack } from '../test/support/stack';
-import { readOutbox } from '../test/support/wordpress';
+import { readOutbox } from '../tools/wordpress';
 
 async function run(): Promise<void> {
   const once = process.argv.includes('--once');

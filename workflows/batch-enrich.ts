@@ -18,6 +18,7 @@ import type { ChildOutcome } from '../contract/post-summary';
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
+import { suggestOf } from './suggest';
 import { budgetOf } from './token-budget';
 
 /**
@@ -28,7 +29,8 @@ import { budgetOf } from './token-budget';
 export async function batchEnrich(input: BatchInput | BatchRequested, carried?: BatchState): Promise<BatchProgress> {
   // Runs started (or continued as new) before batchEnrich took an input of its own were given the batch.requested
   // event; which shape a run has is fixed by its first history event, and no command depends on it.
-  const { site, limit } = 'event' in input ? batchInputOf(input) : input;
+  const batch = 'event' in input ? batchInputOf(input) : input;
+  const { site, limit } = batch;
   let counts: BatchCounts = carried?.counts ?? { total: 0, scanned: 0, done: 0, skipped: 0, failed: 0 };
   let cursor: number | null = carried ? carried.cursor : 0;
   const queue = [...(carried?.queue ?? [])];
@@ -81,7 +83,7 @@ export async function batchEnrich(input: BatchInput | BatchRequested, carried?: 
     if (startedHere >= settings.batchChildrenPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(() => inFlight === 0);
       const state: BatchState = { settings, counts, cursor, queue, paused, runs: runs + 1, giveUpAfter };
-      return continueAsNew<typeof batchEnrich>({ site, limit }, state);
+      return continueAsNew<typeof batchEnrich>(batch, state);
     }
     const post = queue.shift()!;
     // A post with no summary is claimed under its publish event's key, so a batch racing that publish's own run
@@ -90,7 +92,7 @@ export async function batchEnrich(input: BatchInput | BatchRequested, carried?: 
     inFlight++;
     startedHere++;
     pending.push(
-      runSummaryChild(workflowId, { postId: post.id, site, giveUpAfter, ...budgetOf(site) })
+      runSummaryChild(workflowId, { postId: post.id, site, giveUpAfter, ...budgetOf(site), ...suggestOf(batch) })
         .catch((): ChildOutcome => 'failed')
         .then((outcome) => {
           inFlight--;

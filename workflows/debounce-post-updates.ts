@@ -13,9 +13,11 @@ import {
   type PostEdit,
   type PostUpdatesInput,
 } from '../contract/post-updates';
+import type { Suggest } from '../contract/suggestions';
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
+import { suggestOf } from './suggest';
 import { budgetOf } from './token-budget';
 
 /** A run with no edit for this long ends; the next edit starts a fresh one (update-with-start). */
@@ -27,6 +29,8 @@ interface Carried {
   readonly seenKeys: readonly string[];
   /** The first run's give-up point (its memo, which continue-as-new drops); absent in states carried before. */
   readonly giveUpAfter?: Duration;
+  /** The latest edit's review choice; absent in states carried before it, or when nothing is held for review. */
+  readonly suggest?: Suggest;
 }
 
 /**
@@ -44,15 +48,18 @@ export async function debouncePostUpdates(input: PostUpdatesInput | PostUpdated,
   // An edit not yet summarised (dirty alone drops back to false while the quiet period runs).
   let unsettled = false;
   let status: DebounceStatus = { pending: false, edits: 0, summaries: 0, lastOutcome: null };
+  // The latest edit's review choice (the site may change its setting between edits), carried across continue-as-new.
+  let suggest: Suggest | undefined = carried?.suggest;
 
   setHandler(debounceStatusQuery, () => ({ ...status, pending: unsettled }));
   setHandler(postUpdatedUpdate, (edit: PostEdit | PostUpdated): EditAnswer => {
-    const { eventKey } = 'event' in edit ? postEditOf(edit) : edit;
+    const { eventKey, suggest: chosen } = 'event' in edit ? postEditOf(edit) : edit;
     if (seen.has(eventKey)) return 'duplicate';
     seen.add(eventKey);
     if (seen.size > SEEN_KEYS) seen.delete(seen.values().next().value!);
     dirty = true;
     unsettled = true;
+    suggest = chosen;
     status = { ...status, edits: status.edits + 1 };
     return 'accepted';
   });
@@ -64,25 +71,33 @@ export async function debouncePostUpdates(input: PostUpdatesInput | PostUpdated,
     // Quiet period: every edit inside it starts the wait again.
     do dirty = false;
     while (await condition(() => dirty, editQuietMs));
-    const outcome = await summariseLatest(post, wordpress, giveUpAfter);
+    const outcome = await summariseLatest(post, suggest, wordpress, giveUpAfter);
     status = { ...status, summaries: status.summaries + (outcome === 'summarized' ? 1 : 0), lastOutcome: outcome };
     unsettled = dirty;
     if (workflowInfo().continueAsNewSuggested && !dirty) {
-      return continueAsNew<typeof debouncePostUpdates>(post, { seenKeys: [...seen], giveUpAfter });
+      return continueAsNew<typeof debouncePostUpdates>(post, { seenKeys: [...seen], giveUpAfter, ...(suggest ? { suggest } : {}) });
     }
   }
   return status;
 }
 
+/** `suggest`: the latest edit's review choice. */
 async function summariseLatest(
   { site, postId }: PostUpdatesInput,
+  suggest: Suggest | undefined,
   wordpress: Activities,
   giveUpAfter: Duration | undefined,
 ): Promise<DebounceStatus['lastOutcome']> {
   const post = await wordpress.fetchPost(postId, undefined, site);
   if (post.status !== 'publish') return 'not_published';
   if (post.summaryHash === post.contentHash) return 'unchanged';
-  const outcome = await runSummaryChild(contentRunId(site, post.id, post.contentHash), { postId: post.id, site, giveUpAfter, ...budgetOf(site) });
+  const outcome = await runSummaryChild(contentRunId(site, post.id, post.contentHash), {
+    postId: post.id,
+    site,
+    giveUpAfter,
+    ...budgetOf(site),
+    ...suggestOf({ suggest }),
+  });
   if (outcome === 'failed') log.warn('the summary of the latest edit failed; its enrichPost run says why', { postId: post.id });
   return outcome;
 }

@@ -23,11 +23,14 @@ function summariseInputOf(input: SummariseInput | PostPublished): SummariseInput
 }
 
 /**
- * Fetch the post as it is now, summarise it, write the summary back once. The LLM is skipped when the content is
- * the one the stored summary was made from, so a re-sent or reset run costs nothing.
+ * Fetch the post as it is now, summarise it (the summary and the SEO description in one LLM call), write both back
+ * once: published, or as suggestions for an editor to accept where the site holds them for review (`suggest`). The LLM is skipped when the content is the one the stored summary was made from, so a re-sent or reset run
+ * costs nothing. Neither the description nor suggestions changed a command the workflow issues (same activities, in
+ * the same order, only their inputs and results carry more), so runs recorded before them replay unchanged, without a
+ * patch: the replay tests over the recorded histories hold that.
  */
 export async function enrichPost(input: SummariseInput | PostPublished): Promise<EnrichPostResult> {
-  const { postId, restBase, site, giveUpAfter, tokenBudget } = summariseInputOf(input);
+  const { postId, restBase, site, giveUpAfter, tokenBudget, suggest = [] } = summariseInputOf(input);
   // Proxied here, not at module level: the give-up point is this run's, from its input or its start.
   const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions, giveUpAfter));
   const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions, giveUpAfter));
@@ -45,16 +48,27 @@ export async function enrichPost(input: SummariseInput | PostPublished): Promise
     return { outcome: 'unchanged', postId: post.id, contentHash: post.contentHash };
   }
   await awaitTokenBudget(tokenBudget);
-  const { summary, llm: call } = await llm.summarizePost({ title: post.title, content: post.content });
+  // One call answers both: the summary and the SEO description (absent from answers recorded before it was asked).
+  const { summary, description, llm: call } = await llm.summarizePost({ title: post.title, content: post.content });
   await recordTokenSpend(tokenBudget, call);
   const { workflowId, runId } = workflowInfo();
   await wordpress.writeSummary({
     postId: post.id,
     summary,
+    ...(description === undefined ? {} : { description }),
+    ...(suggest.length > 0 ? { suggest } : {}),
     contentHash: post.contentHash,
     run: `${workflowId}/${runId}`,
     ...(restBase === undefined ? {} : { restBase }),
     ...(site === undefined ? {} : { site }),
   });
-  return { outcome: 'summarized', postId: post.id, summary, contentHash: post.contentHash, ...(call ? { llm: call } : {}) };
+  return {
+    outcome: 'summarized',
+    postId: post.id,
+    summary,
+    ...(description === undefined ? {} : { description }),
+    ...(suggest.length > 0 ? { suggested: suggest } : {}),
+    contentHash: post.contentHash,
+    ...(call ? { llm: call } : {}),
+  };
 }

@@ -7,7 +7,7 @@ import type { ServiceLayout } from '../../tools/cluster/services';
 import { dataConverterOf } from '../../src/temporal/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
 import { AesGcmPayloadCodec } from '../../src/codec/payload-codec';
-import { freePort } from '../../test/support/ports';
+import { freePort } from '../../tools/cluster/free-port';
 import { healthy } from '../../tools/spawn-entry-point';
 import { spawnService } from '../services';
 import { checkTemporalTarget } from './temporal-check';
@@ -30,6 +30,8 @@ export async function startClusterTarget(options: {
   services: ServiceLayout;
   /** The project's compiled JavaScript (buildProject): the receiver and worker run as `npm run receiver` runs them. */
   compiledDir: string;
+  /** PostgreSQL settings applied once the cluster is up (`--pg-setting`; reloadable ones, else PostgreSQL refuses). */
+  pgSettings: readonly (readonly [string, string])[];
 }): Promise<Target> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -45,6 +47,11 @@ export async function startClusterTarget(options: {
       log: (line) => options.log(`cluster: ${line}`),
     });
     stops.push(() => cluster.stop());
+    if (options.pgSettings.length > 0) {
+      for (const [name, value] of options.pgSettings) await cluster.queryPostgres(`ALTER SYSTEM SET ${name} = '${value.replace(/'/g, "''")}'`);
+      await cluster.queryPostgres('SELECT pg_reload_conf()');
+      options.log(`cluster: PostgreSQL ${options.pgSettings.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    }
     const payloadKeys = `bench:${randomBytes(32).toString('base64')}`;
     const relayEnv = {
       WP_RELAY_SECRET: options.secret,
@@ -89,6 +96,12 @@ export async function startClusterTarget(options: {
       signer: 'relay',
       pids: { receiver: receiver.pid, worker: worker.pid, ...servicePids, postgres: cluster.process('postgres')?.pid },
       memoryOf: ['receiver', 'worker'],
+      // Transactions and WAL flushes (fsyncs) per request: what a commit setting changes, whatever the machine's load.
+      counters: async () => {
+        const commits = Number(await cluster.queryPostgres("SELECT sum(xact_commit) FROM pg_stat_database WHERE datname LIKE 'temporal%'"));
+        const [walWrites, walSyncs] = (await cluster.queryPostgres('SELECT wal_write, wal_sync FROM pg_stat_wal')).trim().split('|').map(Number);
+        return { 'pg.transactions': commits, 'pg.wal_writes': walWrites ?? NaN, 'pg.wal_flushes': walSyncs ?? NaN };
+      },
       check: (sent, accepted) => checkTemporalTarget('cluster', client, TASK_QUEUE, sent, accepted),
       stop,
     };

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { freePort } from '../../test/support/ports';
+import { freePort } from '../../tools/cluster/free-port';
 import { compareKeys } from '../key-check';
 import { requestFactory } from '../requests';
 import { startPostgres } from '../../tools/cluster/postgres';

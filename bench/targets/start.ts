@@ -30,9 +30,9 @@ export async function startTargets(options: BenchOptions, dir: string, log: (lin
         log(`seed: smoke check answered ${seed.smoke.status} ${seed.smoke.body}, its task ran ${seed.smoke.task_ran_ms} ms later`);
         targets.push(seed);
       } else if (name === 'dev') {
-        targets.push(await startDevTarget({ ...common, compiledDir, env: { ...options.receiverEnv, ...options.workerEnv } }));
+        targets.push(await startDevTarget({ ...common, compiledDir, env: { ...options.receiverEnv, ...options.workerEnv }, devArgs: options.devArgs }));
       } else {
-        targets.push(await startClusterTarget({ ...common, receiverEnv: options.receiverEnv, workerEnv: options.workerEnv, services: options.clusterServices, compiledDir }));
+        targets.push(await startClusterTarget({ ...common, receiverEnv: options.receiverEnv, workerEnv: options.workerEnv, services: options.clusterServices, compiledDir, pgSettings: options.pgSettings }));
       }
     } catch (error) {
       const reason = (error as Error).message.split('\n').slice(0, 3).join(' ');

@@ -26,6 +26,12 @@ export interface Target {
   readonly pids: Readonly<Record<string, number | undefined>>;
   /** Of `pids`, those whose peak RSS is reported. */
   readonly memoryOf: readonly string[];
+  /**
+   * Counters of the target's storage read before and after each measured window (the dev server's persistence calls
+   * by operation, PostgreSQL's transactions and WAL flushes), given per request in its lines: figures that do not
+   * depend on how busy the machine was.
+   */
+  counters?(): Promise<Record<string, number>>;
   check(sent: ReadonlySet<string>, accepted: ReadonlySet<string>): Promise<TargetCheck>;
   stop(): Promise<void>;
 }

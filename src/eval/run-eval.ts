@@ -41,6 +41,8 @@ export interface LeadResult extends ItemResult {
 
 export interface PostResult extends ItemResult {
   readonly summary?: string;
+  /** The SEO description from the same answer (already cut to 155 characters at a word, as the worker writes it). */
+  readonly description?: string;
   readonly checks?: SummaryChecks;
 }
 
@@ -111,7 +113,14 @@ export function evalPosts(activities: EvalActivities, items: readonly PostItem[]
     const run = await timed(() => activities.summarizePost({ title: item.title, content: item.content }));
     const base = { id: item.id, lang: item.lang, latencyMs: run.latencyMs };
     return 'value' in run
-      ? { ...base, outcome: 'valid', summary: run.value.summary, checks: checkSummary(run.value.summary, item), llm: run.value.llm ?? null }
+      ? {
+          ...base,
+          outcome: 'valid',
+          summary: run.value.summary,
+          ...(run.value.description === undefined ? {} : { description: run.value.description }),
+          checks: checkSummary(run.value.summary, item),
+          llm: run.value.llm ?? null,
+        }
       : { ...base, ...run.failure, llm: null };
   });
 }

@@ -3,8 +3,12 @@ import { traceFields } from '../tracing/trace-fields';
 
 export type Logger = pino.Logger;
 
-/** Bytes of log lines gathered before one write to stdout, and the longest a line waits for it. */
-const STDOUT_BUFFER_BYTES = 4096;
+/**
+ * Bytes of log lines gathered before one write to stdout, and the longest a line waits for it. The block is as large
+ * as sonic-boom allows (below its 16 KiB maxWrite): at a few hundred webhooks a second the write(2) per 4 KiB still
+ * showed in the receiver's profile (2.5 % of its busy time in writeString at 100/s).
+ */
+const STDOUT_BUFFER_BYTES = 16000;
 const STDOUT_FLUSH_MS = 250;
 
 /**

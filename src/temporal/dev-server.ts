@@ -56,7 +56,7 @@ export const DEFAULT_SQLITE_PRAGMAS: readonly string[] = ['journal_mode=WAL'];
  * the history service), queued on the dev server's single SQLite connection with every commit. On SQLite a
  * search attribute lives in the namespace record (the cluster metadata only lists the pre-allocated fields, which
  * never change), so the forced re-read gains nothing here; the relay's attributes are registered at launch anyway.
- * Measured with `npm run bench:embedded` (docs/performance.md, "Levers"): the dev server's persistence calls per
+ * Measured with the bench's embedded-default runs (docs/performance.md, "Levers"): the dev server's persistence calls per
  * accepted event 11.2 → 5.6–6.4; accepts per second +50–60 % in two of three side-by-side runs (the third was
  * swamped by the machine's neighbours).
  */

@@ -61,8 +61,16 @@ const START = { kind: 'start' } as const;
 export const EVENT_ROUTES: Routes = {
   'post.published': {
     workflowType: 'enrichPost',
-    // The site picks which configured WordPress (WP_SITES) the run reads and writes.
-    args: (event) => [{ postId: event.post_id, ...(event.rest_base === undefined ? {} : { restBase: event.rest_base }), site: event.site }],
+    // The site picks which configured WordPress (WP_SITES) the run reads and writes; its review choice travels in
+    // the input, so each run's history shows whether it published or suggested.
+    args: (event) => [
+      {
+        postId: event.post_id,
+        ...(event.rest_base === undefined ? {} : { restBase: event.rest_base }),
+        site: event.site,
+        ...(event.suggest?.length ? { suggest: event.suggest } : {}),
+      },
+    ],
     workflowId: (event) => event.idempotency_key,
     searchAttributes: eventSiteAndPost,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

@@ -11,7 +11,7 @@ import { sampleEvent } from '../../src/webhooks/sample-events';
 import { activityRecords } from '../support/activity-history';
 import { seedArchive, summarisedTitles } from '../support/archive';
 import { eventually } from '../support/eventually';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import {
   countSummaryWrites,
   deliverLikeThePlugin,
@@ -23,7 +23,7 @@ import {
   type ScaleOut,
 } from '../support/scale-out';
 import { startClusterForTests } from '../support/temporal';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import { startWordPress, type WordPress } from '../../tools/wordpress';
 
 const EVENTS = 48;
 /** Two events a second, so the load runs before, through and after the outage (and the test WordPress keeps up). */

@@ -10,12 +10,12 @@ import type { batchEnrich } from '../../workflows';
 import type { BatchProgress } from '../../contract/batch';
 import { batchProgressQuery, cancelBatchSignal, pauseBatchSignal, resumeBatchSignal } from '../../contract/batch';
 import { eventually } from '../support/eventually';
-import type { LlmStub } from '../support/llm-stub';
+import type { LlmStub } from '../../tools/llm-stub';
 import type { Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
 import { deliverLikeThePlugin } from '../support/scale-out';
-import type { WordPress } from '../support/wordpress';
+import type { WordPress } from '../../tools/wordpress';
 import { seedArchive, summarisedTitles, summaryCurrent } from '../support/archive';
 
 const WINDOW = 4;

@@ -4,12 +4,12 @@ import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { batchEnrich } from '../../workflows';
 import { batchProgressQuery } from '../../contract/batch';
 import { eventually } from '../support/eventually';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { startRelay, type Relay } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import { startWordPress, type WordPress } from '../../tools/wordpress';
 import { seedArchive, summarisedTitles, summaryCurrent } from '../support/archive';
 
 const WINDOW = 5;

@@ -11,11 +11,11 @@ import { commentCreatedSchema } from '../../contract/events';
 import { launchChromium, type TestBrowser } from '../support/browser';
 import { commentRows, commentState, commentViaRest, createCommenter, historyLine, moderation, prepareCommentSite } from '../support/comments';
 import { eventually } from '../support/eventually';
-import type { LlmStub } from '../support/llm-stub';
+import type { LlmStub } from '../../tools/llm-stub';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { workflowBundle } from '../support/workflow-bundle';
 import { startStack, type Stack } from '../support/stack';
-import { elapse, pluginLogLines, type WordPress } from '../support/wordpress';
+import { elapse, pluginLogLines, type WordPress } from '../../tools/wordpress';
 
 /**
  * What moderators and site owners see and do: the hold until the verdict and its fallback, a moderator's decision

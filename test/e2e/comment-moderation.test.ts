@@ -16,11 +16,11 @@ import {
   prepareCommentSite,
 } from '../support/comments';
 import { eventually } from '../support/eventually';
-import type { LlmStub } from '../support/llm-stub';
+import type { LlmStub } from '../../tools/llm-stub';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
-import { elapse, pluginLogLines, type WordPress } from '../support/wordpress';
+import { elapse, pluginLogLines, type WordPress } from '../../tools/wordpress';
 
 /**
  * comment.created end to end: the plugin inside a real WordPress sends each new comment, the real relay and worker

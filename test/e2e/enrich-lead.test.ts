@@ -8,7 +8,7 @@ import type { CrmRecord } from '../../activities/crm';
 import type { enrichLead } from '../../workflows';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { startRelay, type Relay } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';

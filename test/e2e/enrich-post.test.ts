@@ -6,11 +6,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { enrichPost } from '../../workflows';
 import { sampleEvent } from '../../src/webhooks/sample-events';
-import type { LlmStub } from '../support/llm-stub';
+import type { LlmStub } from '../../tools/llm-stub';
 import type { Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
-import type { WordPress } from '../support/wordpress';
+import type { WordPress } from '../../tools/wordpress';
 import { activityFailureOf } from '../support/run-failure';
 
 /**

@@ -5,7 +5,7 @@ import type { batchEnrich } from '../../workflows';
 import { batchWorkflowId } from '../../contract/workflow-ids';
 import { TEST_SECRET } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { pluginLogLines, readOutbox } from '../support/wordpress';
+import { pluginLogLines, readOutbox } from '../../tools/wordpress';
 import { seedArchive } from '../support/archive';
 
 /** The settings page's Archive section: coverage counted by WordPress, and "Summarise archive now". */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { requireSystemFiles } from '../support/system-packages';
+import { requireSystemFiles } from '../../tools/system-packages';
 
 const run = promisify(execFile);
 const MAKE_POT = resolve(__dirname, '../../scripts/make-pot.sh');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
-import { pluginLogLines, startWordPress, type WordPress } from '../support/wordpress';
-import { login } from '../support/wordpress/login';
+import { pluginLogLines, startWordPress, type WordPress } from '../../tools/wordpress';
+import { login } from '../../tools/wordpress/login';
 
 const DAY = 86_400;
 

@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
-import { requireSystemFiles } from '../support/system-packages';
-import { pluginLogLines, startWordPress, type WordPress } from '../support/wordpress';
+import { requireSystemFiles } from '../../tools/system-packages';
+import { pluginLogLines, startWordPress, type WordPress } from '../../tools/wordpress';
 
 const run = promisify(execFile);
 
@@ -90,6 +90,8 @@ echo $id;`),
       ((await (await wp.rest(`/wp/v2/posts/${postId}?context=edit`)).json()) as { meta: Record<string, unknown> }).meta;
     assert.equal((await stored()).ai_relay_summary, 'My own words about tomatoes.');
     assert.equal((await stored()).ai_relay_summary_editor, 1);
+    // The save also sent the empty description the post never had (6.1 stores it): that is no edit, so no owner.
+    assert.equal((await stored()).ai_relay_description_editor, 0);
     await panel.getByRole('button', { name: 'Hand back to the AI' }).scrollIntoViewIfNeeded();
     const screenshot = join(mkdtempSync(join(tmpdir(), 'wp-ai-relay-editor-')), `editor-panel-owned-${wp.version}.png`);
     await page.screenshot({ path: screenshot });

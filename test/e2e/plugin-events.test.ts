@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { batchRequestedSchema, commentCreatedSchema, leadSubmittedSchema } from '../../contract/events';
 import type { Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { elapse, pluginLogLines, readOutbox, type OutboxRow, type WordPress } from '../support/wordpress';
+import { elapse, pluginLogLines, readOutbox, type OutboxRow, type WordPress } from '../../tools/wordpress';
 
 const OLD_SECRET = 'old-secret-0123456789abcdef';
 const NEW_SECRET = `whsec_${randomBytes(32).toString('base64')}`;

@@ -7,7 +7,7 @@ import { leadSubmittedSchema } from '../../contract/events';
 import type { enrichLead } from '../../workflows';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
 import { startStack, type Stack } from '../support/stack';
-import { readOutbox, type WordPress } from '../support/wordpress';
+import { readOutbox, type WordPress } from '../../tools/wordpress';
 
 const SCORE = { intent: 'purchase', score: 90, summary: 'Ready to buy the enterprise plan.', stage: 'qualified' };
 

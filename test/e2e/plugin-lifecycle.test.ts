@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PLUGIN_FILE, pluginLogLines, readOutbox, startWordPress, type WordPress } from '../support/wordpress';
+import { PLUGIN_FILE, pluginLogLines, readOutbox, startWordPress, type WordPress } from '../../tools/wordpress';
 
 const php = {
   table: "global $wpdb; echo $wpdb->get_var(\"SHOW TABLES LIKE '{$wpdb->prefix}ai_relay_outbox'\") ?: 'none';",

@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { postPublishedSchema } from '../../contract/events';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { PLUGIN_FILE, pluginLogLines, startWordPress, type OutboxRow, type WordPress } from '../support/wordpress';
-import { login } from '../support/wordpress/login';
+import { PLUGIN_FILE, pluginLogLines, startWordPress, type OutboxRow, type WordPress } from '../../tools/wordpress';
+import { login } from '../../tools/wordpress/login';
 
 /** Both sites publish a post with this ID, so a write-back to the wrong site would land on the other's post. */
 const SHARED_POST_ID = 500;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { postPublishedSchema } from '../../contract/events';
-import type { LlmStub } from '../support/llm-stub';
+import type { LlmStub } from '../../tools/llm-stub';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { elapse, pluginLogLines, readOutbox, type WordPress } from '../support/wordpress';
+import { elapse, pluginLogLines, readOutbox, type WordPress } from '../../tools/wordpress';
 
 /** Webhooks the receiver answered, by `outcome/reason/status`, from its own Prometheus counter (zeros left out). */
 async function received(relay: Relay): Promise<Record<string, number>> {

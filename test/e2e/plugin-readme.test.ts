@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { WORDPRESS_SERIES } from '../support/wordpress';
+import { WORDPRESS_SERIES } from '../../tools/wordpress';
 
 const PLUGIN = resolve(__dirname, '../../wordpress-plugin/wp-ai-relay');
 const readme = readFileSync(`${PLUGIN}/readme.txt`, 'utf8');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { elapse, pluginLogLines, readOutbox, type WordPress } from '../support/wordpress';
+import { elapse, pluginLogLines, readOutbox, type WordPress } from '../../tools/wordpress';
 
 describe('an event the receiver refuses', () => {
   let stack: Stack;

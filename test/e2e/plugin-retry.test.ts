@@ -7,7 +7,7 @@ import { parseSecrets } from '../../contract/secrets';
 import { verifyWebhook } from '../../src/webhooks/verify';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { elapse, pluginLogLines, readOutbox, type OutboxRow, type WordPress } from '../support/wordpress';
+import { elapse, pluginLogLines, readOutbox, type OutboxRow, type WordPress } from '../../tools/wordpress';
 
 /** What a load balancer says while the relay behind it is down: 503, and it keeps what it was sent. */
 async function startUnavailable(retryAfter: string) {

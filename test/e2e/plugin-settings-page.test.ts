@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
-import { readOutbox, startWordPress, type WordPress } from '../support/wordpress';
+import { readOutbox, startWordPress, type WordPress } from '../../tools/wordpress';
 
 /** The README's picture; replaced only with UPDATE_DOCS_SCREENSHOT=1, so a test run leaves the work tree as it was. */
 const SCREENSHOT =

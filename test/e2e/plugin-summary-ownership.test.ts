@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pluginLogLines, readOutbox, startWordPress, type WordPress } from '../support/wordpress';
+import { pluginLogLines, readOutbox, startWordPress, type WordPress } from '../../tools/wordpress';
 
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
@@ -11,6 +11,9 @@ interface Meta {
   ai_relay_summary_run: string;
   ai_relay_summary_editor: number;
   ai_relay_summary_edited_at: number;
+  ai_relay_description: string;
+  ai_relay_description_editor: number;
+  ai_relay_description_edited_at: number;
 }
 
 describe("summaries: an editor's text wins over the AI's, and only the relay writes the relay's meta", () => {
@@ -112,6 +115,40 @@ echo wp_json_encode(array('id' => $id, 'password' => $password));`),
     stored = await meta();
     assert.equal(stored.ai_relay_summary, 'The AI summary again.');
     assert.equal(stored.ai_relay_summary_editor, 0);
+  });
+
+  test("the SEO description follows the same rules: an editor's change makes it theirs, the relay keeps it, and it can be handed back", async () => {
+    const writeBackBoth = (description: string, run: string) =>
+      wp.rest(`/wp/v2/posts/${postId}?context=edit`, {
+        method: 'POST',
+        body: JSON.stringify({ meta: { ai_relay_summary: 'The AI summary again.', ai_relay_description: description, ai_relay_summary_hash: HASH_B, ai_relay_summary_run: run } }),
+      });
+    assert.equal((await writeBackBoth('The AI description.', 'wf/run-4')).status, 200);
+    assert.equal((await meta()).ai_relay_description, 'The AI description.');
+
+    const before = Math.floor(Date.now() / 1000);
+    assert.equal((await as('editor', { ai_relay_description: 'The editor’s description.' })).status, 200);
+    let stored = await meta();
+    assert.equal(stored.ai_relay_description_editor, ids.editor);
+    assert.ok(stored.ai_relay_description_edited_at >= before - 5);
+    assert.equal(stored.ai_relay_summary_editor, 0, 'the summary stays the AI\'s: each text has its own owner');
+
+    assert.equal((await writeBackBoth('A newer AI description.', 'wf/run-5')).status, 200);
+    stored = await meta();
+    assert.equal(stored.ai_relay_description, 'The editor’s description.');
+    assert.equal(stored.ai_relay_summary, 'The AI summary again.');
+
+    assert.equal((await as('author', { ai_relay_description_editor: ids.author })).status, 200);
+    assert.equal((await meta()).ai_relay_description_editor, ids.editor, 'the owner is the plugin\'s to write');
+
+    const outboxBefore = (await readOutbox(wp)).length;
+    assert.equal((await as('editor', { ai_relay_description_editor: 0 })).status, 200);
+    stored = await meta();
+    assert.equal(stored.ai_relay_description_editor, 0);
+    assert.equal(stored.ai_relay_summary_hash, null, 'the relay summarises the post again');
+    assert.deepEqual((await readOutbox(wp)).slice(outboxBefore).map((row) => row.event), ['post.updated']);
+    assert.equal((await writeBackBoth('The AI description, handed back.', 'wf/run-6')).status, 200);
+    assert.equal((await meta()).ai_relay_description, 'The AI description, handed back.');
   });
 
   test('WordPress logged no PHP notice, warning or error from the plugin', async () => {

@@ -7,11 +7,11 @@ import { postUpdatedSchema } from '../../contract/events';
 import type { debouncePostUpdates } from '../../workflows';
 import type { DebounceStatus } from '../../contract/post-updates';
 import { debounceStatusQuery } from '../../contract/post-updates';
-import type { LlmStub } from '../support/llm-stub';
+import type { LlmStub } from '../../tools/llm-stub';
 import { TEST_SECRET, type Relay } from '../support/relay';
 import { startStack, type Stack } from '../support/stack';
 import { sendWebhook } from '../support/webhook';
-import { readOutbox, type WordPress } from '../support/wordpress';
+import { readOutbox, type WordPress } from '../../tools/wordpress';
 import { summarisedTitles } from '../support/archive';
 
 const QUIET_SECONDS = 3;

@@ -4,6 +4,7 @@ import type { CrmRecord } from '../../activities/crm';
 import { COMMENT_LABELS } from '../../contract/moderation-policy';
 import { leadScoreSchema } from '../../contract/leads';
 import { summarySchema } from '../../contract/post-summary';
+import { SEO_DESCRIPTION_MAX } from '../../contract/seo-description';
 import { repetitionIn } from '../../activities/degenerate-output';
 import type { enrichLead, enrichPost } from '../../workflows';
 import { sampleEvent } from '../../src/webhooks/sample-events';
@@ -49,7 +50,7 @@ describe('the three automations against a real model (llama.cpp, SmolLM2-135M-In
   /** Whether the run asked the real server, not the stand-in that the stack also starts. */
   const standInUntouched = () => assert.equal(stack.llm.requests.length, 0, 'every LLM call went to llama-server');
 
-  it('enrichPost: summarises a published post within the 60-word brief and writes it back', async () => {
+  it('enrichPost: summarises a published post within the 60-word brief, with its SEO description, and writes both back', async () => {
     const created = await stack.wp.rest('/wp/v2/posts', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -71,9 +72,13 @@ describe('the three automations against a real model (llama.cpp, SmolLM2-135M-In
 
     const meta = ((await (await stack.wp.rest(`/wp/v2/posts/${postId}?context=edit`)).json()) as { meta: Record<string, string> }).meta;
     const summary = meta.ai_relay_summary ?? '';
+    const description = meta.ai_relay_description ?? '';
     console.log(`real model summary (${summary.length} chars): ${summary}`);
-    assert.equal(summarySchema.safeParse({ summary }).success, true, 'on schema: 1 to 600 characters');
+    console.log(`real model description (${description.length} chars): ${description}`);
+    assert.equal(summarySchema.shape.summary.safeParse(summary).success, true, 'on schema: 1 to 600 characters');
     assert.equal(repetitionIn(summary), undefined, 'not a sentence repeated');
+    assert.ok(description.length >= 1 && description.length <= SEO_DESCRIPTION_MAX, `a description of 1 to ${SEO_DESCRIPTION_MAX} characters`);
+    assert.equal(repetitionIn(description), undefined, 'not a sentence repeated');
     standInUntouched();
   });
 

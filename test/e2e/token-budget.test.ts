@@ -5,7 +5,7 @@ import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { enrichLead } from '../../workflows';
 import { eventually } from '../support/eventually';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { startRelay, type Relay } from '../support/relay';
 import { sendWebhook } from '../support/webhook';
 

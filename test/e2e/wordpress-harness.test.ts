@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import { startWordPress, type WordPress } from '../../tools/wordpress';
 
 describe('the WordPress test harness', () => {
   let wp: WordPress;

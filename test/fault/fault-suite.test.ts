@@ -8,14 +8,14 @@ import { sampleEvent } from '../../src/webhooks/sample-events';
 import { GIVE_UP_AFTER_MEMO } from '../../contract/activity-options';
 import { activityRecords } from '../support/activity-history';
 import { eventually } from '../support/eventually';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
 import { runsByKey } from '../support/scale-out';
 import { startRelay, type Relay } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import { startWordPress, type WordPress } from '../../tools/wordpress';
 
 const EVENTS = 60;
 /** Sent while Temporal is down: each must be refused first (503), then accepted once it is back. */

@@ -12,12 +12,12 @@ import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { enrichPost } from '../../workflows';
 import { GIVE_UP_AFTER_MEMO } from '../../contract/activity-options';
 import { activityRecords } from '../support/activity-history';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy';
 import { TEST_PAYLOAD_KEYS } from '../support/relay';
 import { workflowBundle } from '../support/workflow-bundle';
 import { startTimeSkipping, type TimeSkipping } from '../support/time-skipping';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import { startWordPress, type WordPress } from '../../tools/wordpress';
 import { activityFailureOf } from '../support/run-failure';
 
 const HOUR_MS = 3_600_000;

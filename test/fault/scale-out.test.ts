@@ -5,7 +5,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { activityRecords } from '../support/activity-history';
 import { seedArchive, summarisedTitles } from '../support/archive';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import {
   deliverLikeThePlugin,
   runsByKey,
@@ -17,7 +17,7 @@ import {
   type ScaleOut,
 } from '../support/scale-out';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import { startWordPress, type WordPress } from '../../tools/wordpress';
 
 /** Events sent while the LLM holds every answer back, so each run is in one worker's hands at the kill. */
 const BEFORE_KILL = 12;

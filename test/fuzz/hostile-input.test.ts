@@ -10,7 +10,7 @@ const CONCURRENCY = 32;
  * fast-check generates hostile requests (headers missing, duplicated, oversized; random-byte, truncated, deeply
  * nested and invalid-UTF-8 bodies; chunked bodies over the limit; Content-Length lies; wrong-secret, other-body and
  * stale signatures; swapped keys; slow and stalled senders) against the real receiver and a real Temporal dev
- * server. 100 000 of them: `npm run bench:hostile`.
+ * server. HOSTILE_REQUESTS=100000 runs the 100 000 whose figures docs/performance.md gives.
  */
 describe('hostile input', () => {
   let target: HostileTarget;

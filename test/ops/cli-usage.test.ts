@@ -7,7 +7,7 @@ import type { UsageRow } from '../../src/cli/token-usage';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { enrichLead } from '../../workflows';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { startRelay, TEST_PAYLOAD_KEYS, type Relay } from '../support/relay';
 import { sendWebhook } from '../support/webhook';
 import { runRelayCli } from './helpers/cli';

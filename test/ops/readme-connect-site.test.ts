@@ -8,10 +8,10 @@ import { loadConfig } from '../../src/config/config';
 import { launchChromium, logInToWordPress, type TestBrowser } from '../support/browser';
 import { copyOfCheckout, type CheckoutCopy } from '../support/checkout-copy';
 import { eventually } from '../support/eventually';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { npmStartEnv, startNpmStart, type NpmStart } from '../support/npm-start';
 import { codeSpans, isVariableName, italics, readmeSteps } from '../support/readme';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import { startWordPress, type WordPress } from '../../tools/wordpress';
 import { runCommand } from './helpers/cli';
 
 const steps = readmeSteps('Connect your own site in five steps');

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import type { enrichLead } from '../../workflows';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { freePort } from '../support/ports';
 import { startRelay, type Relay } from '../support/relay';
 import { sendWebhook } from '../support/webhook';

@@ -7,13 +7,13 @@ import { dataConverterOf, resolvePayloadCodec } from '../../src/temporal/data-co
 import { loadConfig } from '../../src/config/config';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { spawnReceiver, type ReceiverProcess } from '../support/receiver-process';
 import { TEST_PAYLOAD_KEYS, TEST_SECRET } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { sendWebhook } from '../support/webhook';
-import { startWordPress, type WordPress } from '../support/wordpress';
+import { startWordPress, type WordPress } from '../../tools/wordpress';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 import { eventually } from '../support/eventually';
 

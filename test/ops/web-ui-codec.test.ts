@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { sampleEvent } from '../../src/webhooks/sample-events';
 import { launchChromium, type TestBrowser } from '../support/browser';
 import { startCrmStub, type CrmStub } from '../support/crm-stub';
-import { startLlmStub, type LlmStub } from '../support/llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { freePort } from '../support/ports';
 import { startRelay, type Relay } from '../support/relay';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';

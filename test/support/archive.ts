@@ -1,5 +1,5 @@
-import type { WordPress } from './wordpress';
-import { phpString } from './wordpress/php';
+import type { WordPress } from '../../tools/wordpress';
+import { phpString } from '../../tools/wordpress/php';
 
 export interface Archive {
   /** Published, summary up to date. */

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type ViewportSize } from 'playwright-core';
-import { requireSystemFiles } from './system-packages';
-import type { WordPress } from './wordpress';
+import { requireSystemFiles } from '../../tools/system-packages';
+import type { WordPress } from '../../tools/wordpress';
 
 type WordPressLogin = Pick<WordPress, 'baseUrl' | 'adminUser' | 'adminPassword'>;
 

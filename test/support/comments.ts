@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { ModerateCommentResult } from '../../contract/comment-moderation';
-import { readOutbox, type OutboxRow, type WordPress } from './wordpress';
+import { readOutbox, type OutboxRow, type WordPress } from '../../tools/wordpress';
 
 /** The browser commenters use here; WordPress stores it with each comment, and the relay must not overwrite it. */
 export const COMMENTER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) wp-ai-relay-tests';

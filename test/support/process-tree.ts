@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { processTree } from '../../bench/proc-stats';
+import { processTree } from '../../tools/proc-stats';
 import { commandLine } from '../../src/startup/port-holder';
 
 /** Every process below `pid` (children, their children, ...), with its command line. */

@@ -11,8 +11,8 @@ import { spawnReceiver, type ReceiverProcess } from './receiver-process';
 import { TEST_PAYLOAD_KEYS, TEST_SECRET } from './relay';
 import { sendWebhook } from './webhook';
 import { spawnWorker, type WorkerProcess } from './worker-process';
-import type { WordPress } from './wordpress';
-import { phpString } from './wordpress/php';
+import type { WordPress } from '../../tools/wordpress';
+import { phpString } from '../../tools/wordpress/php';
 
 export interface ScaleOutOptions {
   /** The Temporal frontend every process connects to. */

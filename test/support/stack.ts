@@ -1,8 +1,8 @@
 import { loadConfig } from '../../src/config/config';
-import { startLlmStub, type LlmStub } from './llm-stub';
+import { startLlmStub, type LlmStub } from '../../tools/llm-stub';
 import { startRelay, type Relay } from './relay';
 import { startTestTemporal, type TestTemporal } from './temporal';
-import { startWordPress, type WordPress, type WordPressOptions } from './wordpress';
+import { startWordPress, type WordPress, type WordPressOptions } from '../../tools/wordpress';
 
 export interface StackOptions {
   /** More environment for the relay (secrets, timeouts); it may override the wiring to WordPress and the LLM. */

@@ -71,6 +71,17 @@ describe('the benchmark aggregation', () => {
     assert.deepEqual(targets.every_accepted_key_recorded_once, { value: null, met: null });
   });
 
+  it("compares the receiver's CPU per request with its 1 ms target, and medians each storage counter over the rounds", () => {
+    const withCounters = [1, 2, 3].map((round) => ({ ...line('dev', round, 100, 50, 100), per_request: { 'persistence.total': [5, 7, 6][round - 1]! } }));
+    const [agg] = groups(withCounters).map(aggregate);
+    assert.deepEqual(agg!.per_request, { 'persistence.total': 6 });
+    const [, { targets }] = summarizeRun({ runs, aggregates: [], checks: [], rate: 100, targets: [], receiverCpuMs: 1.2 }) as [
+      unknown,
+      { targets: Record<string, { value: number | null; met: boolean | null }> },
+    ];
+    assert.deepEqual(targets.receiver_cpu_ms_per_request_le_1, { value: 1.2, met: false });
+  });
+
   it('reports a target whose shape did not run as unmeasured, not as missed', () => {
     const only = runs.filter((l) => l.target !== 'cluster');
     const [, { targets }] = summarizeRun({ runs: only, aggregates: groups(only).map(aggregate), checks: [], rate: 100, targets: ['dev', 'seed'] }) as [

@@ -50,6 +50,21 @@ describe('the event table', () => {
     if (route.via.kind === 'update') assert.deepEqual(postEditSchema.strict().parse(route.via.args(edit)[0]), { eventKey: edit.idempotency_key });
   });
 
+  it("carries the site's review choice into enrichPost's input, so the run's history shows it", () => {
+    const route = EVENT_ROUTES['post.published'];
+    const held = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9, suggest: ['description'] }));
+    assert.deepEqual(route.args(held), [{ postId: 9, suggest: ['description'] }]);
+    const none = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9, suggest: [] }));
+    assert.deepEqual(route.args(none), [{ postId: 9 }], 'nothing held: the input it always had');
+
+    const batch = batchRequestedSchema.parse(sampleEvent('batch.requested', { suggest: ['summary'] }));
+    assert.deepEqual(batchInputSchema.strict().parse(EVENT_ROUTES['batch.requested'].args(batch)[0]).suggest, ['summary'], 'a batch hands it to every summary child');
+    const edit = postUpdatedSchema.parse(sampleEvent('post.updated', { post_id: 7, suggest: ['summary', 'description'] }));
+    const updates = EVENT_ROUTES['post.updated'];
+    assert.equal(updates.via.kind, 'update');
+    if (updates.via.kind === 'update') assert.deepEqual(updates.via.args(edit)[0], { eventKey: edit.idempotency_key, suggest: ['summary', 'description'] }, 'each edit carries the choice as of that edit');
+  });
+
   it("types each row's args by its workflow's parameters, so a changed input fails typecheck", () => {
     const wrong: EventRoute<PostPublished, 'enrichPost'> = {
       ...EVENT_ROUTES['post.published'],

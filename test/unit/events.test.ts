@@ -44,6 +44,17 @@ describe('event payloads', () => {
     }
   });
 
+  it('takes an optional suggest naming the automations held for review, each once, and nothing else', () => {
+    for (const name of ['post.published', 'post.updated', 'batch.requested'] as const) {
+      const held = parse(sampleEvent(name, { suggest: ['summary', 'description'] }));
+      assert.deepEqual('suggest' in held && held.suggest, ['summary', 'description'], name);
+      assert.equal('suggest' in parse(sampleEvent(name)), false, `${name}: absent as before`);
+      for (const bad of [['summary', 'summary'], ['title'], 'summary']) {
+        assert.equal(rejected(() => parse(sampleEvent(name, { suggest: bad }))).code, 'invalid_payload', `${name}: ${JSON.stringify(bad)}`);
+      }
+    }
+  });
+
   it('strips HTML and decodes entities in stored text', () => {
     const parsed = postPublishedSchema.parse(
       sampleEvent('post.published', { title: '<b>Caf&#233;</b> &amp; <script>alert(1)</script>Bar&#8217;s', author: '<i>Ann</i>' }),

@@ -52,8 +52,9 @@ describe('degenerate answers', () => {
 describe('bounded output', () => {
   it('holds a 60-word summary and refuses the 1 200 characters a looping model wrote', () => {
     const sixtyWords = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
-    assert.equal(summarySchema.safeParse({ summary: sixtyWords }).success, true);
-    assert.equal(summarySchema.safeParse({ summary: 'x'.repeat(1200) }).success, false);
+    const description = 'How retries work.';
+    assert.equal(summarySchema.safeParse({ summary: sixtyWords, description }).success, true);
+    assert.equal(summarySchema.safeParse({ summary: 'x'.repeat(1200), description }).success, false);
   });
 
   it('retries an unusable answer, then fails naming the model and what to do', () => {

@@ -17,6 +17,8 @@ const DIGESTS: Record<string, string> = {
   'post_summary@1': 'da899106f141a669',
   // Version 2 changed the schema (600 characters) and the token limit, not the text.
   'post_summary@2': 'da899106f141a669',
+  // Version 3 asks for the SEO meta description in the same answer.
+  'post_summary@3': 'c9db4da7b1b1abf9',
 };
 
 describe('prompt versions', () => {

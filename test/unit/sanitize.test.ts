@@ -9,7 +9,7 @@ import { stripHtml } from '../../contract/sanitize';
 const parse = (event: Record<string, unknown>) =>
   parseEvent(Buffer.from(JSON.stringify(event)), { scheme: 'wp', idempotencyKey: String(event.idempotency_key), keyId: undefined });
 
-/** Timings of these inputs are printed by `npm run bench -- --only html` (bench/html-strip.ts), never asserted. */
+/** Timings of these inputs are in docs/performance.md ("Hostile input"), measured once; never asserted here. */
 describe('HTML stripping', () => {
   it('keeps the text of WordPress HTML: tags separate words, entities decoded, scripts and comments dropped', () => {
     assert.equal(stripHtml('<p>Caf&#233; &amp; <b>Bar</b>&#8217;s</p><p>next&nbsp;line</p>'), 'Café & Bar’s next line');

@@ -30,7 +30,7 @@ describe('npm test', () => {
     assert.ok(existsSync(join(ROOT, 'test/e2e/plugin-multisite.test.ts')));
     assert.ok(folders('test:integration').includes('test/e2e'), scripts['test:integration']);
     assert.doesNotMatch(scripts['test:integration'] ?? '', /TEST_WORDPRESS=/);
-    // 6.1's wp_insert_site() strips the port the harness serves on from a new site's domain (test/support/wordpress/network.ts).
+    // 6.1's wp_insert_site() strips the port the harness serves on from a new site's domain (tools/wordpress/network.ts).
     assert.doesNotMatch(scripts['test:wordpress-6.1'] ?? '', /plugin-multisite/);
   });
 

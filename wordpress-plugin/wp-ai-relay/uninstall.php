@@ -9,7 +9,7 @@
 
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
-const AI_RELAY_UNINSTALL_OPTIONS = array( 'ai_relay_endpoint', 'ai_relay_secret', 'ai_relay_key_id', 'ai_relay_events', 'ai_relay_scheme', 'ai_relay_allow_private', 'ai_relay_batch_recurrence', 'ai_relay_lead_fields', 'ai_relay_comment_hold', 'ai_relay_comment_fallback', 'ai_relay_comment_fallback_minutes', 'ai_relay_pending_check', 'ai_relay_pending_check_done', 'ai_relay_db_version' );
+const AI_RELAY_UNINSTALL_OPTIONS = array( 'ai_relay_endpoint', 'ai_relay_secret', 'ai_relay_key_id', 'ai_relay_events', 'ai_relay_scheme', 'ai_relay_allow_private', 'ai_relay_batch_recurrence', 'ai_relay_lead_fields', 'ai_relay_comment_hold', 'ai_relay_comment_fallback', 'ai_relay_comment_fallback_minutes', 'ai_relay_pending_check', 'ai_relay_pending_check_done', 'ai_relay_db_version', 'ai_relay_description_excerpt', 'ai_relay_suggest' );
 
 /** Everything one site holds (the current one: switch_to_blog() first on a network). */
 function ai_relay_uninstall_site(): void {
@@ -24,7 +24,8 @@ function ai_relay_uninstall_site(): void {
 	wp_unschedule_hook( 'ai_relay_comment_fallback' );
 	wp_unschedule_hook( 'ai_relay_pending_check_step' );
 	remove_role( 'ai_relay' );
-	foreach ( array( 'ai_relay_summary', 'ai_relay_summary_hash', 'ai_relay_summary_run', 'ai_relay_summary_editor', 'ai_relay_summary_edited_at' ) as $meta ) {
+	// Descriptions already copied to Yoast SEO, Rank Math or the excerpt stay: they are the site's now.
+	foreach ( array( 'ai_relay_summary', 'ai_relay_summary_hash', 'ai_relay_summary_run', 'ai_relay_summary_editor', 'ai_relay_summary_edited_at', 'ai_relay_description', 'ai_relay_description_editor', 'ai_relay_description_edited_at', '_ai_relay_description_written', 'ai_relay_summary_suggestion', 'ai_relay_description_suggestion' ) as $meta ) {
 		delete_post_meta_by_key( $meta );
 	}
 	$wpdb->query( "DELETE FROM {$wpdb->commentmeta} WHERE meta_key IN ('ai_relay_verdict', 'ai_relay_history')" );

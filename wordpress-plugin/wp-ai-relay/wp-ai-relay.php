@@ -28,6 +28,8 @@ require_once __DIR__ . '/includes/events.php';
 require_once __DIR__ . '/includes/lead-adapters.php';
 require_once __DIR__ . '/includes/post-meta.php';
 require_once __DIR__ . '/includes/summary-ownership.php';
+require_once __DIR__ . '/includes/seo-description.php';
+require_once __DIR__ . '/includes/suggestions.php';
 require_once __DIR__ . '/includes/comment-meta.php';
 require_once __DIR__ . '/includes/comment-moderation.php';
 require_once __DIR__ . '/includes/lifecycle.php';
@@ -63,6 +65,12 @@ add_filter( 'update_post_metadata', 'ai_relay_filter_summary_meta', 10, 3 );
 add_filter( 'add_post_metadata', 'ai_relay_filter_summary_meta', 10, 3 );
 add_action( 'added_post_meta', 'ai_relay_record_summary_editor', 10, 3 );
 add_action( 'updated_post_meta', 'ai_relay_record_summary_editor', 10, 3 );
+
+// SEO descriptions: written where the site's SEO plugin reads them, never over an author's text.
+add_action( 'init', 'ai_relay_register_description_meta' );
+add_action( 'added_post_meta', 'ai_relay_copy_description', 10, 4 );
+add_action( 'updated_post_meta', 'ai_relay_copy_description', 10, 4 );
+add_action( 'init', 'ai_relay_register_suggestion_meta' );
 
 // Comment moderation: the hold, the history of verdicts and status changes, the fallback and the pending check.
 add_filter( 'pre_comment_approved', 'ai_relay_hold_comment', 20, 2 );
@@ -102,6 +110,8 @@ if ( is_admin() ) {
 	// Sites that had the plugin active before the role existed get it without a reactivation.
 	add_action( 'admin_init', 'ai_relay_add_role' );
 	add_action( 'admin_init', 'ai_relay_add_settings_fields' );
+	add_action( 'admin_init', 'ai_relay_register_description_settings', 11 );
+	add_action( 'admin_init', 'ai_relay_register_suggestion_settings', 11 );
 	add_action( 'admin_menu', 'ai_relay_add_settings_page' );
 	add_action( 'admin_enqueue_scripts', 'ai_relay_admin_styles' );
 	add_action( 'admin_post_ai_relay_test', 'ai_relay_handle_test_event' );

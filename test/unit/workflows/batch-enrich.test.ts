@@ -58,11 +58,11 @@ describe('batchEnrich, with stand-in activities on the time-skipping test server
   before(async () => (testbed = await startWorkflowTestbed()));
   after(() => testbed?.teardown());
 
-  function startBatch(taskQueue: string, workflowId = `batch-${randomUUID()}`) {
+  function startBatch(taskQueue: string, workflowId = `batch-${randomUUID()}`, suggest?: ['summary'] | ['summary', 'description']) {
     return testbed.client.workflow.start<typeof batchEnrich>('batchEnrich', {
       taskQueue,
       workflowId,
-      args: [{ site: 'https://example.org/', limit: 4 }],
+      args: [{ site: 'https://example.org/', limit: 4, ...(suggest ? { suggest } : {}) }],
     });
   }
 
@@ -78,9 +78,19 @@ describe('batchEnrich, with stand-in activities on the time-skipping test server
       },
       async (taskQueue) => (await startBatch(taskQueue)).result(),
     );
-    const asked = sampleEvent('batch.requested', { limit: 4 }).site;
+    const asked = 'https://example.org/';
     assert.deepEqual(new Set(seen.map(([, from]) => from)), new Set([asked]));
     assert.deepEqual(seen.map(([what]) => what).sort(), ['fetch', 'fetch', 'list', 'write', 'write']);
+  });
+
+  it("hands the site's review choice to every summary child, across continue-as-new", async () => {
+    const site = fakeSite([[[1, 2, 3, 4], 4], [[5, 6], 2]], { batchConcurrency: 2, batchChildrenPerRun: 3 });
+    const suggested: (readonly string[] | undefined)[] = [];
+    const activities = { ...site.activities, writeSummary: async ({ suggest }: { suggest?: readonly string[] }) => void suggested.push(suggest) };
+    const result = await testbed.withWorker(activities, async (taskQueue) => (await startBatch(taskQueue, undefined, ['summary', 'description'])).result());
+    assert.equal(result.runs, 1, 'it continued as new once');
+    assert.equal(suggested.length, 6);
+    assert.deepEqual(new Set(suggested.map((s) => JSON.stringify(s))), new Set([JSON.stringify(['summary', 'description'])]));
   });
 
   it('summarises every post of every page, never more than batchConcurrency at once, continuing as new every batchChildrenPerRun', async () => {

@@ -74,6 +74,24 @@ describe('debouncePostUpdates, with stand-in activities on the time-skipping tes
     );
   });
 
+  it("hands the child the latest edit's review choice: the site may change its setting between edits", async () => {
+    const post = fakePost();
+    const first: PostEdit = { eventKey: `post.updated:${randomUUID()}` };
+    const later: PostEdit = { eventKey: `post.updated:${randomUUID()}`, suggest: ['summary', 'description'] };
+    await testbed.withWorker(post.activities, async (taskQueue) => {
+      const handle = await testbed.client.workflow.start<typeof debouncePostUpdates>('debouncePostUpdates', {
+        taskQueue,
+        workflowId: `post.updated:${randomUUID()}`,
+        args: [{ site: 'https://example.org/', postId: 9 }],
+      });
+      assert.equal(await handle.executeUpdate(postUpdatedUpdate, { args: [first] }), 'accepted');
+      post.edit('v2');
+      assert.equal(await handle.executeUpdate(postUpdatedUpdate, { args: [later] }), 'accepted');
+      return handle.result();
+    });
+    assert.deepEqual(post.written.map((w) => w.suggest), [['summary', 'description']]);
+  });
+
   it('summarises again for an edit after the last summary, and ends unchanged for content already summarised', async () => {
     const post = fakePost();
     const edit = (): PostEdit => ({ eventKey: `post.updated:${randomUUID()}` });

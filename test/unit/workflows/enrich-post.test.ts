@@ -24,11 +24,11 @@ describe('enrichPost, with stand-in activities on the time-skipping test server'
   before(async () => (testbed = await startWorkflowTestbed()));
   after(() => testbed?.teardown());
 
-  function start(taskQueue: string, memo?: Record<string, unknown>) {
+  function start(taskQueue: string, memo?: Record<string, unknown>, input: Parameters<typeof enrichPost>[0] = { postId: 7 }) {
     return testbed.client.workflow.start<typeof enrichPost>('enrichPost', {
       taskQueue,
       workflowId: `post.published:${randomUUID()}`,
-      args: [{ postId: 7 }],
+      args: [input],
       ...(memo ? { memo } : {}),
     });
   }
@@ -67,6 +67,53 @@ describe('enrichPost, with stand-in activities on the time-skipping test server'
     );
     assert.deepEqual(fetched, [[7, undefined, site]]);
     assert.deepEqual(writes.map((w) => [w.postId, w.site]), [[7, site]]);
+  });
+
+  it('writes the SEO description from the same answer as the summary, with one LLM call', async () => {
+    const writes: WriteSummaryInput[] = [];
+    let asked = 0;
+    const { handle, result } = await testbed.withWorker(
+      {
+        fetchPost: async () => publishedPost(),
+        summarizePost: async () => ((asked += 1), { summary: 'The summary.', description: 'The description.' }),
+        writeSummary: async (input) => void writes.push(input),
+      },
+      async (taskQueue) => {
+        const handle = await start(taskQueue);
+        return { handle, result: await handle.result() };
+      },
+    );
+    assert.equal(asked, 1);
+    assert.deepEqual(result, { outcome: 'summarized', postId: 7, summary: 'The summary.', description: 'The description.', contentHash: 'hash-new' });
+    assert.deepEqual(writes, [
+      { postId: 7, summary: 'The summary.', description: 'The description.', contentHash: 'hash-new', run: `${handle.workflowId}/${handle.firstExecutionRunId}` },
+    ]);
+  });
+
+  it('writes no description for an answer without one (an attempt recorded before descriptions were asked for)', async () => {
+    const writes: WriteSummaryInput[] = [];
+    const result = await testbed.withWorker(
+      { fetchPost: async () => publishedPost(), summarizePost: async () => ({ summary: 'Only a summary.' }), writeSummary: async (input) => void writes.push(input) },
+      async (taskQueue) => (await start(taskQueue)).result(),
+    );
+    assert.equal('description' in result, false);
+    assert.equal(writes.length, 1);
+    assert.equal('description' in writes[0]!, false);
+  });
+
+  it('writes what the site holds for review as suggestions, and its result says which', async () => {
+    const writes: WriteSummaryInput[] = [];
+    const result = await testbed.withWorker(
+      {
+        fetchPost: async () => publishedPost(),
+        summarizePost: async () => ({ summary: 'The summary.', description: 'The description.' }),
+        writeSummary: async (input) => void writes.push(input),
+      },
+      async (taskQueue) => (await start(taskQueue, undefined, { postId: 7, suggest: ['summary'] })).result(),
+    );
+    assert.ok(result.outcome === 'summarized');
+    assert.deepEqual(result.suggested, ['summary']);
+    assert.deepEqual(writes.map((w) => w.suggest), [['summary']]);
   });
 
   it('asks the LLM nothing when the stored summary was made from this content', async () => {

@@ -82,7 +82,7 @@ function ai_relay_post_payload( WP_Post $post ): array {
 			'tags'       => ai_relay_term_names( $post, 'post_tag' ),
 		),
 		'rest_base'    => ai_relay_rest_base( $post ),
-	);
+	) + ai_relay_suggest_payload();
 }
 
 /** The REST collection the relay reads and writes this post through: `posts`, `pages`, a custom type's own. */
@@ -131,7 +131,7 @@ function ai_relay_on_batch_due(): void {
 		'batch.requested',
 		ai_relay_event_key( 'batch', (string) $interval, 'requested', $slot ),
 		0,
-		array( 'requested_at' => gmdate( 'c' ), 'limit' => max( 1, min( 500, (int) apply_filters( 'ai_relay_batch_limit', 50 ) ) ) )
+		array( 'requested_at' => gmdate( 'c' ), 'limit' => max( 1, min( 500, (int) apply_filters( 'ai_relay_batch_limit', 50 ) ) ) ) + ai_relay_suggest_payload()
 	);
 }
 
@@ -182,6 +182,6 @@ function ai_relay_on_published_post_edited( $post_id, $post, $update, $post_befo
 		'post.updated',
 		ai_relay_event_key( 'post', (string) $post->ID, 'updated-' . substr( $hash, 0, 12 ), $modified ),
 		(int) $post->ID,
-		array( 'post_id' => (int) $post->ID, 'updated_at' => gmdate( 'c', $modified ), 'content_hash' => $hash )
+		array( 'post_id' => (int) $post->ID, 'updated_at' => gmdate( 'c', $modified ), 'content_hash' => $hash ) + ai_relay_suggest_payload()
 	);
 }

@@ -72,6 +72,10 @@ function ai_relay_render_classic_meta_box( WP_Post $post ): void {
 		return;
 	}
 	echo '<p>' . nl2br( esc_html( $summary ) ) . '</p>';
+	$description = (string) get_post_meta( $post->ID, AI_RELAY_META_DESCRIPTION, true );
+	if ( '' !== $description ) {
+		echo '<p><strong>' . esc_html__( 'SEO description:', 'wp-ai-relay' ) . '</strong> ' . esc_html( $description ) . '</p>';
+	}
 	if ( '' !== $run ) {
 		echo '<p class="description">' . esc_html__( 'Run:', 'wp-ai-relay' ) . ' <code>' . esc_html( $run ) . '</code></p>';
 	}

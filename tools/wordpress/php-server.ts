@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../ports';
+import { freePort } from '../cluster/free-port';
 import { stopGroup, waitFor } from './processes';
 
 /**

@@ -4,8 +4,11 @@ import type { AddressInfo } from 'node:net';
 
 /** One scripted answer of the stand-in LLM. */
 export type LlmBehaviour =
-  /** A summary; `until` holds the answer back (e.g. so attempts stay in a worker's hands until a test lets go). */
-  | { kind: 'summary'; summary?: string; delayMs?: number; until?: Promise<unknown> }
+  /**
+   * A summary and its SEO description, in one answer as the prompt asks; `until` holds the answer back (e.g. so
+   * attempts stay in a worker's hands until a test lets go).
+   */
+  | { kind: 'summary'; summary?: string; description?: string; delayMs?: number; until?: Promise<unknown> }
   /**
    * A comment verdict; without a label, the stand-in's keyword rules pick one. `confidence` is the probability its
    * log-probabilities give the label (sent when asked for, as OpenAI does). `until` holds the answer back.
@@ -108,7 +111,8 @@ export async function startLlmStub(): Promise<LlmStub> {
         await behaviour.until;
         const title = /^Title: (.*)$/m.exec(body.messages.at(-1)?.content ?? '')?.[1] ?? 'the post';
         const summary = behaviour.summary ?? `A short summary of “${title}”.`;
-        return send(res, 200, completion(body.model, JSON.stringify({ summary })));
+        const description = behaviour.description ?? `What “${title}” tells you, in one line.`;
+        return send(res, 200, completion(body.model, JSON.stringify({ summary, description })));
       }
     }
   }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { projectToolsDir } from '../../../src/temporal/temporal-cli';
+import { projectToolsDir } from '../../src/temporal/temporal-cli';
 
 /**
  * The WordPress versions the suite runs on: today's (Debian trixie's package, unpacked into the tools directory by
