@@ -100,7 +100,7 @@ interface WriteBody {
   readonly author_user_agent?: string;
 }
 
-export function createCommentActivities(wordpress: () => WordPressClient) {
+export function createCommentActivities(wordpress: (site?: string) => WordPressClient) {
   /** With the stored IP address and user agent, which a write must send back (see WriteBody); never returned by an activity. */
   function toModeration(raw: unknown, what: string): CommentForModeration & Kept {
     const parsed = editCommentSchema.safeParse(raw);
@@ -120,10 +120,10 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
   }
 
   /** The comment as it is now, or null once it is deleted. Needs `moderate_comments` (context=edit). */
-  async function readComment(commentId: number): Promise<ReturnType<typeof toModeration> | null> {
+  async function readComment(commentId: number, site: string | undefined): Promise<ReturnType<typeof toModeration> | null> {
     let raw: unknown;
     try {
-      raw = await wordpress().request('GET', `wp/v2/comments/${commentId}?context=edit`);
+      raw = await wordpress(site).request('GET', `wp/v2/comments/${commentId}?context=edit`);
     } catch (error) {
       if (error instanceof HttpStatusError && error.status === 404) return null;
       throw classifyFailure('WordPress', error);
@@ -132,13 +132,14 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
   }
 
   /** The comment as WordPress answers the write (context=edit), so no second read is needed to check it. */
-  async function post(commentId: number, body: WriteBody): Promise<ReturnType<typeof toModeration>> {
-    return toModeration(await wordpress().request('POST', `wp/v2/comments/${commentId}?context=edit`, body), `POST comment ${commentId}`);
+  async function post(commentId: number, body: WriteBody, site: string | undefined): Promise<ReturnType<typeof toModeration>> {
+    return toModeration(await wordpress(site).request('POST', `wp/v2/comments/${commentId}?context=edit`, body), `POST comment ${commentId}`);
   }
 
   return {
-    async fetchComment(commentId: number): Promise<CommentForModeration | null> {
-      const comment = await readComment(commentId);
+    /** `site`: which configured WordPress (WP_SITES) the comment is on; runs recorded before sites were kept pass none. */
+    async fetchComment(commentId: number, site?: string): Promise<CommentForModeration | null> {
+      const comment = await readComment(commentId, site);
       if (!comment) return null;
       const { kept: _kept, ...rest } = comment;
       return rest;
@@ -151,21 +152,21 @@ export function createCommentActivities(wordpress: () => WordPressClient) {
      * own status change from a moderator's.
      */
     async applyCommentVerdict(input: ApplyVerdictInput): Promise<ApplyVerdictResult> {
-      const current = await readComment(input.commentId);
+      const current = await readComment(input.commentId, input.site);
       if (!current) return { outcome: 'gone' };
       const body = writeFor(current, input);
       if (!body) return { outcome: current.humanDecision ? 'human_decided' : 'unchanged', status: current.status };
       let after: ReturnType<typeof toModeration> | null;
       try {
-        after = await post(input.commentId, body);
+        after = await post(input.commentId, body, input.site);
       } catch (error) {
         if (!(error instanceof HttpStatusError && error.status === 500)) throw classifyFailure('WordPress', error);
         // Most likely the status was set meanwhile (by an earlier attempt or a moderator): look again and write only
         // what is still missing; a status still to set means WordPress's own trouble, retried as usual.
-        after = await readComment(input.commentId);
+        after = await readComment(input.commentId, input.site);
         const rest = after && writeFor(after, input);
         if (rest?.status !== undefined) throw classifyFailure('WordPress', error);
-        if (rest) after = await post(input.commentId, rest).catch((e: unknown) => Promise.reject(classifyFailure('WordPress', e)));
+        if (rest) after = await post(input.commentId, rest, input.site).catch((e: unknown) => Promise.reject(classifyFailure('WordPress', e)));
       }
       if (!after) return { outcome: 'gone' };
       if (!sameVerdict(after.verdict, input.verdict)) {

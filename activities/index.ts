@@ -28,9 +28,14 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps): Activities {
   const { settings } = deps;
   let openai = deps.openai;
-  let wordpress = deps.wordpress;
   let crm = deps.crm;
-  const wordpressClient = () => (wordpress ??= WordPressClient.fromConfig(settings.wordpress));
+  // One client per site a run names (WP_SITES), or the one of WP_BASE_URL; a test's injected client serves all.
+  const wordpress = new Map<string | undefined, WordPressClient>();
+  const wordpressClient = (site?: string) => {
+    const client = deps.wordpress ?? wordpress.get(site) ?? WordPressClient.fromConfig(settings.wordpress, site);
+    wordpress.set(site, client);
+    return client;
+  };
   const openaiClient = () => (openai ??= createOpenAI(settings.openai));
   return {
     ...createWordPressActivities(wordpressClient),

@@ -18,6 +18,11 @@ export interface ActivitySettings {
   };
   readonly wordpress: {
     readonly baseUrl?: string;
+    /**
+     * WP_SITES: for a relay serving several sites (a multisite network), each site's address as its events name it
+     * (contract/wordpress-sites.ts siteKey) → the base URL of its REST API. Absent: every run uses baseUrl.
+     */
+    readonly sites?: Readonly<Record<string, string>>;
     readonly username?: string;
     readonly appPassword?: string;
     readonly timeoutMs: number;

@@ -1,3 +1,4 @@
+import { siteKey } from '../contract/wordpress-sites';
 import type { ActivitySettings } from './settings';
 import { HttpStatusError, isNetworkFailure, MissingConfigError, originOf, ServiceUnreachableError } from './failures';
 
@@ -12,18 +13,31 @@ export class WordPressClient {
     this.authorization = `Basic ${Buffer.from(`${options.username}:${options.appPassword}`).toString('base64')}`;
   }
 
-  static fromConfig(wordpress: ActivitySettings['wordpress']): WordPressClient {
-    const missing = (['baseUrl', 'username', 'appPassword'] as const).filter((k) => !wordpress[k]);
-    if (missing.length > 0) {
-      const names = { baseUrl: 'WP_BASE_URL', username: 'WP_USERNAME', appPassword: 'WP_APP_PASSWORD' };
-      throw new MissingConfigError(missing.map((k) => names[k]));
+  /**
+   * The client of the site a run is about. With WP_SITES, the site must be one of its entries (an event from any
+   * other site fails its run, which waits for the entry and a reset); without it, WP_BASE_URL serves every run.
+   */
+  static fromConfig(wordpress: ActivitySettings['wordpress'], site?: string): WordPressClient {
+    const baseUrl = WordPressClient.baseUrlFor(wordpress, site);
+    const missing = (['username', 'appPassword'] as const).filter((k) => !wordpress[k]);
+    if (baseUrl === undefined || missing.length > 0) {
+      const names = { username: 'WP_USERNAME', appPassword: 'WP_APP_PASSWORD' };
+      throw new MissingConfigError([...(baseUrl === undefined ? [WordPressClient.baseUrlVariable(wordpress, site)] : []), ...missing.map((k) => names[k])]);
     }
     return new WordPressClient({
-      baseUrl: wordpress.baseUrl!,
+      baseUrl,
       username: wordpress.username!,
       appPassword: wordpress.appPassword!,
       timeoutMs: wordpress.timeoutMs,
     });
+  }
+
+  private static baseUrlFor(wordpress: ActivitySettings['wordpress'], site: string | undefined): string | undefined {
+    return wordpress.sites === undefined || site === undefined ? wordpress.baseUrl : wordpress.sites[siteKey(site)];
+  }
+
+  private static baseUrlVariable(wordpress: ActivitySettings['wordpress'], site: string | undefined): string {
+    return wordpress.sites === undefined || site === undefined ? 'WP_BASE_URL' : `WP_SITES (an entry for ${siteKey(site)})`;
   }
 
   /**

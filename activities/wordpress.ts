@@ -42,14 +42,17 @@ function metaString(meta: unknown, key: string): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-export function createWordPressActivities(wordpress: () => WordPressClient) {
+export function createWordPressActivities(wordpress: (site?: string) => WordPressClient) {
   return {
-    /** The post as it is now (context=edit, so raw fields), with the hash of the content last summarised. */
-    async fetchPost(postId: number, restBase = DEFAULT_REST_BASE): Promise<PostForSummary> {
+    /**
+     * The post as it is now (context=edit, so raw fields), with the hash of the content last summarised. `site`:
+     * which configured WordPress (WP_SITES) it is on; runs recorded before sites were kept pass none.
+     */
+    async fetchPost(postId: number, restBase = DEFAULT_REST_BASE, site?: string): Promise<PostForSummary> {
       const signal = Context.current().cancellationSignal;
       let raw: unknown;
       try {
-        raw = await wordpress().request('GET', `wp/v2/${restBase}/${postId}?context=edit`, undefined, signal);
+        raw = await wordpress(site).request('GET', `wp/v2/${restBase}/${postId}?context=edit`, undefined, signal);
       } catch (error) {
         throw classifyFailure('WordPress', error, { signal });
       }
@@ -86,7 +89,7 @@ export function createWordPressActivities(wordpress: () => WordPressClient) {
       };
       let raw: unknown;
       try {
-        raw = await wordpress().request('POST', `wp/v2/${restBase}/${input.postId}?context=edit`, { meta }, signal);
+        raw = await wordpress(input.site).request('POST', `wp/v2/${restBase}/${input.postId}?context=edit`, { meta }, signal);
       } catch (error) {
         throw classifyFailure('WordPress', error, { signal });
       }

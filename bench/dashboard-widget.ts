@@ -46,6 +46,7 @@ $wpdb->query("ANALYZE TABLE {$wpdb->posts}, {$wpdb->postmeta}, {$wpdb->comments}
 require_once WP_PLUGIN_DIR . '/wp-ai-relay/includes/admin-settings.php';
 require_once WP_PLUGIN_DIR . '/wp-ai-relay/includes/admin-comments.php';
 require_once WP_PLUGIN_DIR . '/wp-ai-relay/includes/admin-dashboard.php';
+require_once WP_PLUGIN_DIR . '/wp-ai-relay/includes/admin-dashboard-chart.php';
 global $wpdb;
 $runs = array();
 for ($i = 0; $i < ${runs}; $i++) {
@@ -54,11 +55,11 @@ for ($i = 0; $i < ${runs}; $i++) {
   $figures = ai_relay_compute_dashboard_figures(time());
   $runs[] = array('ms' => (hrtime(true) - $t) / 1e6, 'queries' => $wpdb->num_queries - $queries);
 }
-delete_transient('ai_relay_dashboard');
+delete_transient('ai_relay_dashboard_figures');
 ob_start(); ai_relay_render_dashboard_widget(); ob_end_clean();
 $t = hrtime(true);
 ob_start(); ai_relay_render_dashboard_widget(); ob_end_clean();
-echo wp_json_encode(array('runs' => $runs, 'cachedRenderMs' => (hrtime(true) - $t) / 1e6, 'figures' => $figures));
+echo wp_json_encode(array('runs' => $runs, 'cachedRenderMs' => (hrtime(true) - $t) / 1e6, 'figures' => $figures['periods']));
 `),
     ) as { runs: { ms: number; queries: number }[]; cachedRenderMs: number; figures: unknown };
     const warm = timings.runs.slice(1).map((r) => r.ms).sort((a, b) => a - b);

@@ -10,6 +10,7 @@ import type { CrmAnswer, DeliverLeadInput, LeadForm, LeadScore, NormalizedLead }
 import type { LlmCall } from './llm-call';
 import type { PostForSummary, SummarizeInput, SummaryResult, WriteSummaryInput } from './post-summary';
 import type { CheckTokenBudgetInput, RecordTokenSpendInput, TokenBudgetCheck } from './token-budget';
+import type { SiteTarget } from './wordpress-sites';
 
 /**
  * Every activity as the workflows call it. activities/ implements it (createActivities returns exactly this), so
@@ -17,13 +18,13 @@ import type { CheckTokenBudgetInput, RecordTokenSpendInput, TokenBudgetCheck } f
  * fails typecheck on both.
  */
 export interface Activities {
-  fetchPost(postId: number, restBase?: string): Promise<PostForSummary>;
+  fetchPost(postId: number, restBase?: string, site?: string): Promise<PostForSummary>;
   writeSummary(input: WriteSummaryInput): Promise<void>;
   // llm: what the call cost (activities always report it; absent from results recorded before it was kept).
   summarizePost(input: SummarizeInput): Promise<SummaryResult>;
-  listSummaryBacklog(input: { after: number; perPage: number }): Promise<BacklogPage>;
+  listSummaryBacklog(input: { after: number; perPage: number } & SiteTarget): Promise<BacklogPage>;
   readAutomationSettings(): Promise<AutomationSettings>;
-  fetchComment(commentId: number): Promise<CommentForModeration | null>;
+  fetchComment(commentId: number, site?: string): Promise<CommentForModeration | null>;
   classifyComment(input: ClassifyCommentInput): Promise<ClassifiedComment>;
   applyCommentVerdict(input: ApplyVerdictInput): Promise<ApplyVerdictResult>;
   normalizeLead(lead: LeadForm): Promise<NormalizedLead>;

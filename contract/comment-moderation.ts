@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CommentCreated } from './events';
 import type { LlmCall } from './llm-call';
 import { COMMENT_LABELS, MODERATION_ACTIONS, type AutoSpamMode, type CommentVerdict, type ModerationDecision } from './moderation-policy';
+import type { SiteTarget } from './wordpress-sites';
 
 export const COMMENT_STATUSES = ['approved', 'hold', 'spam', 'trash'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
@@ -63,7 +64,7 @@ export const commentForModerationSchema = z.object({
 });
 export type CommentForModeration = z.infer<typeof commentForModerationSchema>;
 
-export interface ApplyVerdictInput {
+export interface ApplyVerdictInput extends SiteTarget {
   readonly commentId: number;
   readonly verdict: StoredVerdict;
   /** The status the policy asks for; null leaves the status as it is. */

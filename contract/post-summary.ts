@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 import type { LlmCall } from './llm-call';
+import type { SiteTarget } from './wordpress-sites';
 import { DESCRIPTION_ANSWER_MAX } from './seo-description';
 import { suggestSchema, type Suggest } from './suggestions';
 
@@ -12,6 +13,8 @@ export const summariseInputSchema = z.object({
   postId: z.number().int().positive(),
   /** The post type's REST collection; `posts` when absent. */
   restBase: z.string().min(1).optional(),
+  /** The site the post is on (an event's `site`): which configured WordPress to read and write (WP_SITES). */
+  site: z.string().optional(),
   /**
    * The give-up point of the run that asked for the summary (a batch, a post's edits), so its activities retry as
    * long as that run's own: a child does not inherit its parent's memo. Absent: this run's memo, or the default.
@@ -52,7 +55,7 @@ export const postForSummarySchema = z.object({
 });
 export type PostForSummary = z.infer<typeof postForSummarySchema>;
 
-export interface WriteSummaryInput {
+export interface WriteSummaryInput extends SiteTarget {
   readonly postId: number;
   readonly summary: string;
   /**

@@ -67,7 +67,7 @@ export async function batchEnrich(input: BatchInput | BatchRequested, carried?: 
   while (!cancelling) {
     if (queue.length === 0) {
       if (cursor === null) break;
-      const page = await wordpress.listSummaryBacklog({ after: cursor, perPage: limit });
+      const page = await wordpress.listSummaryBacklog({ after: cursor, perPage: limit, site });
       counts = {
         ...counts,
         total: page.total,
@@ -92,7 +92,7 @@ export async function batchEnrich(input: BatchInput | BatchRequested, carried?: 
     inFlight++;
     startedHere++;
     pending.push(
-      runSummaryChild(workflowId, { postId: post.id, giveUpAfter, ...budgetOf(site), ...suggestOf(batch) })
+      runSummaryChild(workflowId, { postId: post.id, site, giveUpAfter, ...budgetOf(site), ...suggestOf(batch) })
         .catch((): ChildOutcome => 'failed')
         .then((outcome) => {
           inFlight--;

@@ -88,11 +88,12 @@ async function summariseLatest(
   wordpress: Activities,
   giveUpAfter: Duration | undefined,
 ): Promise<DebounceStatus['lastOutcome']> {
-  const post = await wordpress.fetchPost(postId);
+  const post = await wordpress.fetchPost(postId, undefined, site);
   if (post.status !== 'publish') return 'not_published';
   if (post.summaryHash === post.contentHash) return 'unchanged';
   const outcome = await runSummaryChild(contentRunId(site, post.id, post.contentHash), {
     postId: post.id,
+    site,
     giveUpAfter,
     ...budgetOf(site),
     ...suggestOf({ suggest }),

@@ -17,6 +17,7 @@ function summariseInputOf(input: SummariseInput | PostPublished): SummariseInput
   return {
     postId: input.post_id,
     ...(input.rest_base === undefined ? {} : { restBase: input.rest_base }),
+    site: input.site,
     ...budgetOf(input.site),
   };
 }
@@ -29,12 +30,16 @@ function summariseInputOf(input: SummariseInput | PostPublished): SummariseInput
  * patch: the replay tests over the recorded histories hold that.
  */
 export async function enrichPost(input: SummariseInput | PostPublished): Promise<EnrichPostResult> {
-  const { postId, restBase, giveUpAfter, tokenBudget, suggest = [] } = summariseInputOf(input);
+  const { postId, restBase, site, giveUpAfter, tokenBudget, suggest = [] } = summariseInputOf(input);
   // Proxied here, not at module level: the give-up point is this run's, from its input or its start.
   const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions, giveUpAfter));
   const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions, giveUpAfter));
-  // Posts asked for without a rest_base keep the activity input they always had.
-  const post = await (restBase === undefined ? wordpress.fetchPost(postId) : wordpress.fetchPost(postId, restBase));
+  // Runs asked for without a site or a rest_base keep the activity input they always had.
+  const post = await (site !== undefined
+    ? wordpress.fetchPost(postId, restBase, site)
+    : restBase === undefined
+      ? wordpress.fetchPost(postId)
+      : wordpress.fetchPost(postId, restBase));
   if (post.status !== 'publish') {
     log.info('post is no longer published; nothing to summarise', { postId: post.id, status: post.status });
     return { outcome: 'not_published', postId: post.id, contentHash: post.contentHash };
@@ -55,6 +60,7 @@ export async function enrichPost(input: SummariseInput | PostPublished): Promise
     contentHash: post.contentHash,
     run: `${workflowId}/${runId}`,
     ...(restBase === undefined ? {} : { restBase }),
+    ...(site === undefined ? {} : { site }),
   });
   return {
     outcome: 'summarized',

@@ -33,7 +33,7 @@ export async function moderateComment(input: ModerateCommentInput | CommentCreat
   const { commentId, site, wordpressStatus, recheck } = 'event' in input ? moderateCommentInputOf(input) : input;
   const wordpress = proxyActivities<Activities>(withRunGiveUp(wordpressActivityOptions));
   const llm = proxyActivities<Activities>(withRunGiveUp(llmActivityOptions));
-  const comment = await wordpress.fetchComment(commentId);
+  const comment = await wordpress.fetchComment(commentId, site);
   if (!comment) return { outcome: 'gone', commentId };
   if (!recheck && comment.humanDecision) return { outcome: 'human_decided', commentId, status: comment.status };
   if (!recheck && (comment.status === 'spam' || comment.status === 'trash')) {
@@ -55,7 +55,7 @@ export async function moderateComment(input: ModerateCommentInput | CommentCreat
     run: `${workflowId}/${runId}`,
     at: new Date().toISOString(),
   };
-  const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, wordpressStatus) });
+  const applied = await wordpress.applyCommentVerdict({ commentId, verdict, status: statusFor(action, wordpressStatus), site });
   if (applied.outcome === 'gone') return { outcome: 'gone', commentId };
   return { outcome: applied.outcome, commentId, status: applied.status, verdict, ...(call ? { llm: call } : {}) };
 }

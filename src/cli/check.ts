@@ -5,7 +5,7 @@ import { WordPressClient } from '../../activities/wordpress-client';
 import { loadConfig } from '../config/config';
 import { refuseArguments } from './arguments';
 
-export const usage = 'wp-ai-relay check   (probes OPENAI_BASE_URL and WP_BASE_URL with the configured credentials)';
+export const usage = 'wp-ai-relay check   (probes OPENAI_BASE_URL and WP_BASE_URL, or each site of WP_SITES, with the configured credentials)';
 
 interface Probe {
   readonly name: string;
@@ -33,12 +33,13 @@ export async function run(argv: string[]): Promise<number> {
         }
       },
     },
-    {
-      name: serviceAt('WordPress', originOf(config.wordpress.baseUrl)),
+    // Each site of WP_SITES, or the one of WP_BASE_URL.
+    ...Object.entries(config.wordpress.sites ?? { '': config.wordpress.baseUrl }).map(([site, baseUrl]) => ({
+      name: serviceAt('WordPress', originOf(baseUrl)) + (site === '' ? '' : ` for ${site}`),
       async run() {
-        await WordPressClient.fromConfig(config.wordpress).request('GET', 'wp/v2/users/me?context=edit');
+        await WordPressClient.fromConfig(config.wordpress, site === '' ? undefined : site).request('GET', 'wp/v2/users/me?context=edit');
       },
-    },
+    })),
   ];
   let failed = 0;
   for (const probe of probes) {

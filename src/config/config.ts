@@ -5,6 +5,7 @@ import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_
 import { DEFAULT_TASK_QUEUE } from '../../contract/workflow-ids';
 import { parsePayloadKeys, type PayloadKey } from '../codec/keys';
 import { parseSecrets, type SigningSecret } from '../../contract/secrets';
+import { parseWordPressSites } from './wordpress-sites';
 
 /**
  * The development secret used only when the relay runs on its embedded Temporal dev server and no secret is
@@ -59,6 +60,16 @@ const optionalPayloadKeys = optionalString.transform((value, ctx): PayloadKey[] 
   if (value === undefined) return undefined;
   try {
     return parsePayloadKeys(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const optionalWordPressSites = optionalString.transform((value, ctx): Record<string, string> | undefined => {
+  if (value === undefined) return undefined;
+  try {
+    return parseWordPressSites(value);
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
     return z.NEVER;
@@ -153,6 +164,8 @@ const envSchema = z.object({
   OPENAI_MAX_TOKENS_FIELD: z.enum(['max_completion_tokens', 'max_tokens']).default('max_completion_tokens'),
 
   WP_BASE_URL: optionalUrl,
+  // Several sites (a multisite network) behind one relay: each site's address, or address=base URL (wordpress-sites.ts).
+  WP_SITES: optionalWordPressSites,
   WP_USERNAME: optionalString,
   WP_APP_PASSWORD: optionalString,
   WP_TIMEOUT_MS: z.coerce
@@ -278,6 +291,7 @@ const configSchema = envSchema
       },
       wordpress: {
         baseUrl: e.WP_BASE_URL?.replace(/\/+$/, ''),
+        sites: e.WP_SITES,
         username: e.WP_USERNAME,
         appPassword: e.WP_APP_PASSWORD,
         timeoutMs: e.WP_TIMEOUT_MS,

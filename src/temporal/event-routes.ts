@@ -61,11 +61,13 @@ const START = { kind: 'start' } as const;
 export const EVENT_ROUTES: Routes = {
   'post.published': {
     workflowType: 'enrichPost',
-    // The site's review choice travels in the input, so each run's history shows whether it published or suggested.
+    // The site picks which configured WordPress (WP_SITES) the run reads and writes; its review choice travels in
+    // the input, so each run's history shows whether it published or suggested.
     args: (event) => [
       {
         postId: event.post_id,
         ...(event.rest_base === undefined ? {} : { restBase: event.rest_base }),
+        site: event.site,
         ...(event.suggest?.length ? { suggest: event.suggest } : {}),
       },
     ],

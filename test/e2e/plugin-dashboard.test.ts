@@ -70,6 +70,19 @@ $editor = wp_insert_user(array('user_login' => 'editor1', 'user_pass' => 'editor
     assert.match(page, /<a href="[^"]*options-general\.php\?page=ai-relay#ai-relay-deliveries">Deliveries: 1 failed, 1 waiting<\/a>/);
   });
 
+  test('charts the last 30 days by day: posts with a summary, and comments by verdict', async () => {
+    const page = await (await fetch(`${wp.baseUrl}/wp-admin/index.php`, { headers: { cookie: await wp.login() } })).text();
+    /** Each chart's bars as [days ago, series, count]. */
+    const bars = (chart: string) => {
+      const svg = new RegExp(`<svg class="ai-relay-chart" data-chart="${chart}"[\\s\\S]*?</svg>`).exec(page)?.[0] ?? '';
+      return [...svg.matchAll(/<rect [^>]*data-day="(\d+)" data-series="(\w+)" data-count="(\d+)"/g)].map((m) => [Number(m[1]), m[2], Number(m[3])]);
+    };
+    // The post forty days ago and the comment forty days ago are outside the chart, as outside the 30 days' figures.
+    assert.deepEqual(bars('summaries'), [[0, 'summarised', 1], [10, 'summarised', 1]]);
+    assert.deepEqual(bars('comments'), [[0, 'spam', 1], [20, 'question', 1]]);
+    assert.match(page, /<title>Question: 1, 20 days ago<\/title>/);
+  });
+
   test('is not shown to a user who cannot manage options', async () => {
     const cookie = await login(wp.baseUrl, 'editor1', 'editor-password-123');
     assert.equal(await widget(cookie), null);
@@ -86,6 +99,9 @@ $editor = wp_insert_user(array('user_login' => 'editor1', 'user_pass' => 'editor
       await box.screenshot({ path: screenshot });
       console.log(`# the dashboard widget on WordPress ${wp.version}: ${screenshot}`);
       assert.equal(await box.locator('tr[data-row="summaries"] td').first().textContent(), '1 of 2');
+      // The chart is drawn: its bars take up room on the page.
+      const bar = await box.locator('svg[data-chart="comments"] rect[data-series="spam"]').boundingBox();
+      assert.ok(bar && bar.width > 0 && bar.height > 0, `the spam bar is drawn: ${JSON.stringify(bar)}`);
     } finally {
       await chromium?.close();
     }

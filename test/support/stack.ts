@@ -50,6 +50,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       MODERATION_SPAM_PRECISION: '1',
       MODERATION_SPAM_PRECISION_MODEL: loadConfig({}).openai.model,
       WP_BASE_URL: wp.value.baseUrl,
+      // A network's sites, each at its own address: the relay writes each event's results back to its own site.
+      ...(options.wordpress?.network
+        ? { WP_SITES: [wp.value.baseUrl, ...options.wordpress.network.sites.map((path) => `${wp.value.baseUrl}/${path}`)].join(',') }
+        : {}),
       WP_USERNAME: wp.value.adminUser,
       WP_APP_PASSWORD: wp.value.appPassword,
       ...options.relayEnv,

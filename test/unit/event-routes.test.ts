@@ -14,9 +14,9 @@ describe('the event table', () => {
     const route = EVENT_ROUTES['post.published'];
     const event = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9, rest_base: 'pages' }));
     const [input] = route.args(event);
-    assert.deepEqual(summariseInputSchema.strict().parse(input), { postId: 9, restBase: 'pages' });
+    assert.deepEqual(summariseInputSchema.strict().parse(input), { postId: 9, restBase: 'pages', site: event.site });
     const plain = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9 }));
-    assert.deepEqual(route.args(plain), [{ postId: 9 }], 'a post without rest_base keeps the activity input it always had');
+    assert.deepEqual(route.args(plain), [{ postId: 9, site: plain.site }], 'a post without rest_base has no rest_base; its site says which WordPress (WP_SITES)');
   });
 
   it('starts moderateComment with the comment and what the policy needs: no author, author URL or text in its history', () => {
@@ -53,9 +53,9 @@ describe('the event table', () => {
   it("carries the site's review choice into enrichPost's input, so the run's history shows it", () => {
     const route = EVENT_ROUTES['post.published'];
     const held = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9, suggest: ['description'] }));
-    assert.deepEqual(route.args(held), [{ postId: 9, suggest: ['description'] }]);
+    assert.deepEqual(route.args(held), [{ postId: 9, site: held.site, suggest: ['description'] }]);
     const none = postPublishedSchema.parse(sampleEvent('post.published', { post_id: 9, suggest: [] }));
-    assert.deepEqual(route.args(none), [{ postId: 9 }], 'nothing held: the input it always had');
+    assert.deepEqual(route.args(none), [{ postId: 9, site: none.site }], 'nothing held: no suggest');
 
     const batch = batchRequestedSchema.parse(sampleEvent('batch.requested', { suggest: ['summary'] }));
     assert.deepEqual(batchInputSchema.strict().parse(EVENT_ROUTES['batch.requested'].args(batch)[0]).suggest, ['summary'], 'a batch hands it to every summary child');

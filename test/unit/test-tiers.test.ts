@@ -26,6 +26,14 @@ describe('npm test', () => {
     assert.ok(steps.includes('npm run test:integration'), scripts.test);
   });
 
+  it('runs the multisite suite on WordPress 6.8: in the integration tier, which leaves TEST_WORDPRESS at its default', () => {
+    assert.ok(existsSync(join(ROOT, 'test/e2e/plugin-multisite.test.ts')));
+    assert.ok(folders('test:integration').includes('test/e2e'), scripts['test:integration']);
+    assert.doesNotMatch(scripts['test:integration'] ?? '', /TEST_WORDPRESS=/);
+    // 6.1's wp_insert_site() strips the port the harness serves on from a new site's domain (tools/wordpress/network.ts).
+    assert.doesNotMatch(scripts['test:wordpress-6.1'] ?? '', /plugin-multisite/);
+  });
+
   it('runs every test file in exactly one tier: a new folder of tests is not silently left out of CI', () => {
     const tiers = { unit: folders('test:unit'), integration: folders('test:integration') };
     for (const file of testFiles(join(ROOT, 'test'))) {

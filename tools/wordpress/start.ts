@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_USER, DB_NAME } from './constants';
@@ -9,6 +9,7 @@ import { login } from './login';
 import { startMariaDb } from './mariadb';
 import { runPhpIn } from './php';
 import { startPhpServer } from './php-server';
+import { convertToNetworkScript, NETWORK_CONFIG_INCLUDE, NETWORK_ROUTER, populateNetworkScript, writeNetworkConfig } from './network';
 import { killGroup, run, stopGroup } from './processes';
 import { setOptionsScript, setupScript, shiftCronScript } from './site-scripts';
 import { buildSiteRoot } from './site-root';
@@ -20,7 +21,8 @@ import { requireSystemFiles } from '../system-packages';
  * A real WordPress (Debian's package, 6.8 or 6.1 as `options.version` or TEST_WORDPRESS says, served by `php -S`
  * with 4 workers) on a private MariaDB, in a temp dir, with the wp-ai-relay plugin symlinked from this repository
  * and activated (unless `options` say otherwise). Every call gets a fresh site and database: a copy of a freshly
- * installed one, built once per machine and kept in the OS temp dir.
+ * installed one, built once per machine and kept in the OS temp dir. With `network`, the site becomes a subdirectory
+ * multisite's main site (network.ts) and the plugin is network-activated.
  */
 export async function startWordPress(options: WordPressOptions = {}): Promise<WordPress> {
   const wordpress = wordpressInstall(options.version ?? wordpressSeries());
@@ -45,7 +47,11 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
         await run('cp', ['-a', join(await databaseTemplate(wordpress), 'db'), join(dir, 'db')]);
         processes.push(await startMariaDb(dir, socket));
       })(),
-      buildSiteRoot(dir, socket, wordpress.dir, options.constants ?? {}, options.configExtra, options.installPlugin !== false),
+      (async () => {
+        const configExtra = options.network ? `${NETWORK_CONFIG_INCLUDE}\n${options.configExtra ?? ''}` : options.configExtra;
+        await buildSiteRoot(dir, socket, wordpress.dir, options.constants ?? {}, configExtra, options.installPlugin !== false);
+        if (options.network) await writeFile(join(dir, 'router.php'), NETWORK_ROUTER);
+      })(),
     ]);
     const { server, port } = await startPhpServer(dir);
     processes.push(server);
@@ -53,7 +59,15 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
 
     const adminPassword = randomBytes(12).toString('base64url');
     const php = (code: string) => runPhpIn(dir, code);
-    const { appPassword } = JSON.parse(await php(setupScript(baseUrl, adminPassword, options))) as { appPassword: string };
+    // A network's plugin is activated for the whole network, once the network exists.
+    const single = options.network ? { ...options, activatePlugin: false } : options;
+    const { appPassword } = JSON.parse(await php(setupScript(baseUrl, adminPassword, single))) as { appPassword: string };
+    if (options.network) {
+      const domain = `127.0.0.1:${port}`;
+      await php(convertToNetworkScript(domain));
+      await writeNetworkConfig(dir, domain);
+      await php(populateNetworkScript(domain, options.network, options.activatePlugin !== false && options.installPlugin !== false));
+    }
     const authorization = `Basic ${Buffer.from(`${ADMIN_USER}:${appPassword}`).toString('base64')}`;
 
     let stopped: Promise<void> | undefined;

@@ -1,3 +1,4 @@
+import type { NetworkOptions } from './network';
 import type { WordPressSeries } from './versions';
 
 export type ConfigValue = string | number | boolean;
@@ -14,7 +15,13 @@ export interface WordPressOptions {
   readonly configExtra?: string;
   /** Which WordPress; by default TEST_WORDPRESS's (6.8 when unset). */
   readonly version?: WordPressSeries;
-  /** Activate the wp-ai-relay plugin (default true). */
+  /**
+   * A subdirectory multisite: this site is the network's main site, and `sites` are created at `<baseUrl>/<path>/`
+   * before the plugin is activated for the whole network. `runPhp` runs on the main site (`switch_to_blog()` for
+   * another), `rest` talks to the main site.
+   */
+  readonly network?: NetworkOptions;
+  /** Activate the wp-ai-relay plugin (default true; network-wide on a network). */
   readonly activatePlugin?: boolean;
   /**
    * Put the wp-ai-relay plugin into wp-content/plugins (default true). False leaves the site as one before the

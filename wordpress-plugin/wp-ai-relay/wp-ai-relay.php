@@ -33,12 +33,18 @@ require_once __DIR__ . '/includes/suggestions.php';
 require_once __DIR__ . '/includes/comment-meta.php';
 require_once __DIR__ . '/includes/comment-moderation.php';
 require_once __DIR__ . '/includes/lifecycle.php';
+require_once __DIR__ . '/includes/network.php';
 require_once __DIR__ . '/includes/rest-backlog.php';
 
 register_activation_hook( __FILE__, 'ai_relay_activate' );
 register_deactivation_hook( __FILE__, 'ai_relay_deactivate' );
 
 add_action( 'plugins_loaded', 'ai_relay_maybe_upgrade_outbox' );
+// Multisite: a site created later is set up like the others, a deleted site's outbox goes with it, and sites read
+// the network's defaults.
+add_action( 'wp_initialize_site', 'ai_relay_initialize_site', 20 );
+add_filter( 'wpmu_drop_tables', 'ai_relay_drop_site_tables', 10, 2 );
+ai_relay_add_network_defaults();
 add_action( 'init', 'ai_relay_load_textdomain' );
 add_action( 'init', 'ai_relay_register_post_meta' );
 add_action( 'init', 'ai_relay_register_comment_meta' );
@@ -83,6 +89,8 @@ add_action( 'ai_relay_daily', 'ai_relay_prune_outbox' );
 foreach ( array( 'ai_relay_events', 'ai_relay_batch_recurrence' ) as $ai_relay_option ) {
 	add_action( "add_option_{$ai_relay_option}", 'ai_relay_sync_batch_schedule' );
 	add_action( "update_option_{$ai_relay_option}", 'ai_relay_sync_batch_schedule' );
+	// On a network, a site that goes back to the network's default deletes its own value.
+	add_action( "delete_option_{$ai_relay_option}", 'ai_relay_sync_batch_schedule' );
 }
 unset( $ai_relay_option );
 
@@ -95,6 +103,8 @@ if ( is_admin() ) {
 	require_once __DIR__ . '/includes/admin-comments.php';
 	require_once __DIR__ . '/includes/admin-batch.php';
 	require_once __DIR__ . '/includes/admin-dashboard.php';
+	require_once __DIR__ . '/includes/admin-dashboard-chart.php';
+	require_once __DIR__ . '/includes/admin-network-settings.php';
 
 	add_action( 'admin_init', 'ai_relay_register_settings' );
 	// Sites that had the plugin active before the role existed get it without a reactivation.
@@ -109,6 +119,9 @@ if ( is_admin() ) {
 	add_action( 'admin_post_ai_relay_batch_now', 'ai_relay_handle_batch_now' );
 	add_action( 'admin_notices', 'ai_relay_failed_notice' );
 	add_action( 'wp_dashboard_setup', 'ai_relay_add_dashboard_widget' );
+	add_action( 'network_admin_menu', 'ai_relay_add_network_settings_page' );
+	add_action( 'network_admin_edit_' . AI_RELAY_NETWORK_ACTION, 'ai_relay_save_network_settings' );
+	add_action( 'load-settings_page_' . AI_RELAY_PAGE, 'ai_relay_add_network_defaults_notice' );
 
 	add_filter( 'manage_post_posts_columns', 'ai_relay_add_summary_column' );
 	add_action( 'manage_post_posts_custom_column', 'ai_relay_render_summary_column', 10, 2 );

@@ -66,6 +66,23 @@ describe('batchEnrich, with stand-in activities on the time-skipping test server
     });
   }
 
+  it('pages through and summarises on the site that asked for the batch, as configured for it (WP_SITES)', async () => {
+    const site = fakeSite([[[1, 2], 2]], {});
+    const seen: (string | undefined)[][] = [];
+    await testbed.withWorker(
+      {
+        ...site.activities,
+        listSummaryBacklog: async (input) => (seen.push(['list', input.site]), site.activities.listSummaryBacklog(input)),
+        fetchPost: async (id, _restBase, from) => (seen.push(['fetch', from]), site.activities.fetchPost(id)),
+        writeSummary: async (input) => (seen.push(['write', input.site]), site.activities.writeSummary(input)),
+      },
+      async (taskQueue) => (await startBatch(taskQueue)).result(),
+    );
+    const asked = 'https://example.org/';
+    assert.deepEqual(new Set(seen.map(([, from]) => from)), new Set([asked]));
+    assert.deepEqual(seen.map(([what]) => what).sort(), ['fetch', 'fetch', 'list', 'write', 'write']);
+  });
+
   it("hands the site's review choice to every summary child, across continue-as-new", async () => {
     const site = fakeSite([[[1, 2, 3, 4], 4], [[5, 6], 2]], { batchConcurrency: 2, batchChildrenPerRun: 3 });
     const suggested: (readonly string[] | undefined)[] = [];

@@ -50,6 +50,25 @@ describe('enrichPost, with stand-in activities on the time-skipping test server'
     ]);
   });
 
+  it('reads and writes the post on the site its event came from, so a network\'s sites keep their own summaries', async () => {
+    const fetched: unknown[][] = [];
+    const writes: WriteSummaryInput[] = [];
+    const site = 'https://example.com/second/';
+    await testbed.withWorker(
+      {
+        fetchPost: async (...args) => (fetched.push(args), publishedPost()),
+        summarizePost: async () => ({ summary: 'Short.' }),
+        writeSummary: async (input) => void writes.push(input),
+      },
+      async (taskQueue) =>
+        (
+          await testbed.client.workflow.start<typeof enrichPost>('enrichPost', { taskQueue, workflowId: `post.published:${randomUUID()}`, args: [{ postId: 7, site }] })
+        ).result(),
+    );
+    assert.deepEqual(fetched, [[7, undefined, site]]);
+    assert.deepEqual(writes.map((w) => [w.postId, w.site]), [[7, site]]);
+  });
+
   it('writes the SEO description from the same answer as the summary, with one LLM call', async () => {
     const writes: WriteSummaryInput[] = [];
     let asked = 0;

@@ -108,7 +108,11 @@ function ai_relay_field_scheme(): void {
 }
 
 function ai_relay_field_allow_private(): void {
-	printf( '<label><input type="checkbox" id="ai_relay_allow_private" name="ai_relay_allow_private" value="1"%s> %s</label>', checked( ai_relay_allow_private(), true, false ), esc_html__( 'The receiver is on a private network or a non-standard port', 'wp-ai-relay' ) );
+	$locked = is_multisite() && ! is_super_admin();
+	printf( '<label><input type="checkbox" id="ai_relay_allow_private" name="ai_relay_allow_private" value="1"%s%s> %s</label>', checked( ai_relay_allow_private(), true, false ), disabled( $locked, true, false ), esc_html__( 'The receiver is on a private network or a non-standard port', 'wp-ai-relay' ) );
+	if ( $locked ) {
+		echo '<p class="description">' . esc_html__( 'Only a network administrator can change this.', 'wp-ai-relay' ) . '</p>';
+	}
 	echo '<p class="description">' . esc_html__( 'WordPress refuses requests to private addresses and to ports other than 80, 443 and 8080. This lets exactly the endpoint\'s host and port through, and nothing else.', 'wp-ai-relay' ) . '</p>';
 }
 

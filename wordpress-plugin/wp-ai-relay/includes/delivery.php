@@ -124,19 +124,27 @@ function ai_relay_deliver( int $id, int $timeout ): void {
 
 /**
  * Sends the events created during this request once it is done, so the event is in the outbox first and a
- * failing receiver never breaks the save that caused it.
+ * failing receiver never breaks the save that caused it. On a network, each from the outbox (and with the
+ * settings) of the site it was stored on, which need not be the request's own after a switch_to_blog().
  */
 function ai_relay_send_at_shutdown( int $id ): void {
-	static $ids = array();
-	if ( array() === $ids ) {
-		$send_all = static function () use ( &$ids ) {
-			foreach ( $ids as $queued ) {
-				ai_relay_deliver( $queued, AI_RELAY_FIRST_ATTEMPT_TIMEOUT );
+	static $queued = array();
+	if ( array() === $queued ) {
+		$send_all = static function () use ( &$queued ) {
+			foreach ( $queued as list( $site, $row ) ) {
+				$switch = is_multisite() && get_current_blog_id() !== $site;
+				if ( $switch ) {
+					switch_to_blog( $site );
+				}
+				ai_relay_deliver( $row, AI_RELAY_FIRST_ATTEMPT_TIMEOUT );
+				if ( $switch ) {
+					restore_current_blog();
+				}
 			}
 		};
 		add_action( 'shutdown', $send_all );
 	}
-	$ids[] = $id;
+	$queued[] = array( get_current_blog_id(), $id );
 }
 
 /** WP-Cron: attempts every due row (a bounded batch per run), then plans the next run. */

@@ -7,7 +7,21 @@
 
 defined( 'ABSPATH' ) || exit;
 
-function ai_relay_activate(): void {
+/**
+ * Network-wide, every site of the network is set up; sites created later are set up by ai_relay_initialize_site.
+ *
+ * @param bool $network_wide Whether a network administrator activated the plugin for the whole network.
+ */
+function ai_relay_activate( $network_wide = false ): void {
+	if ( is_multisite() && $network_wide ) {
+		ai_relay_for_each_site( 'ai_relay_activate_site' );
+		return;
+	}
+	ai_relay_activate_site();
+}
+
+/** What one site needs: its outbox table, the relay's role, its schedules. */
+function ai_relay_activate_site(): void {
 	ai_relay_install_outbox();
 	ai_relay_add_role();
 	// The secret lives in wp-config.php when the constant is set; a copy left in the database from before goes.
@@ -25,8 +39,20 @@ function ai_relay_activate(): void {
 	}
 }
 
-/** Pending events stay in the outbox and are sent after the next activation. */
-function ai_relay_deactivate(): void {
+/**
+ * Pending events stay in the outbox and are sent after the next activation.
+ *
+ * @param bool $network_wide Whether the plugin is deactivated for the whole network.
+ */
+function ai_relay_deactivate( $network_wide = false ): void {
+	if ( is_multisite() && $network_wide ) {
+		ai_relay_for_each_site( 'ai_relay_deactivate_site' );
+		return;
+	}
+	ai_relay_deactivate_site();
+}
+
+function ai_relay_deactivate_site(): void {
 	foreach ( array( 'ai_relay_process_outbox', 'ai_relay_daily', 'ai_relay_batch' ) as $hook ) {
 		wp_clear_scheduled_hook( $hook );
 	}

@@ -20,7 +20,7 @@ function ai_relay_register_settings(): void {
 	register_setting( $group, 'ai_relay_key_id', array( 'type' => 'string', 'default' => '', 'sanitize_callback' => 'ai_relay_sanitize_key_id' ) );
 	register_setting( $group, 'ai_relay_events', array( 'type' => 'array', 'default' => array( 'post.published' ), 'sanitize_callback' => 'ai_relay_sanitize_events' ) );
 	register_setting( $group, 'ai_relay_scheme', array( 'type' => 'string', 'default' => 'wp', 'sanitize_callback' => 'ai_relay_sanitize_scheme' ) );
-	register_setting( $group, 'ai_relay_allow_private', array( 'type' => 'boolean', 'default' => false, 'sanitize_callback' => 'ai_relay_sanitize_flag' ) );
+	register_setting( $group, 'ai_relay_allow_private', array( 'type' => 'boolean', 'default' => false, 'sanitize_callback' => 'ai_relay_sanitize_allow_private' ) );
 	register_setting( $group, 'ai_relay_batch_recurrence', array( 'type' => 'string', 'default' => 'daily', 'sanitize_callback' => 'ai_relay_sanitize_recurrence' ) );
 	register_setting( $group, 'ai_relay_comment_hold', array( 'type' => 'boolean', 'default' => false, 'sanitize_callback' => 'ai_relay_sanitize_flag' ) );
 	register_setting( $group, 'ai_relay_comment_fallback', array( 'type' => 'string', 'default' => 'approve', 'sanitize_callback' => 'ai_relay_sanitize_comment_fallback' ) );
@@ -105,6 +105,17 @@ function ai_relay_sanitize_scheme( $value ): string {
 
 function ai_relay_sanitize_flag( $value ): bool {
 	return in_array( $value, array( true, 1, '1', 'on', 'yes', 'true' ), true );
+}
+
+/**
+ * On a network, only a network administrator may let the plugin's requests into private networks: a site's
+ * administrator is trusted with their site, not with the servers beside it. Anyone else's form keeps the value.
+ */
+function ai_relay_sanitize_allow_private( $value ): bool {
+	if ( is_multisite() && ! is_super_admin() ) {
+		return ai_relay_allow_private();
+	}
+	return ai_relay_sanitize_flag( $value );
 }
 
 function ai_relay_sanitize_recurrence( $value ): string {
