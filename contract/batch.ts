@@ -2,7 +2,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 import type { BatchRequested } from './events';
-import { suggestSchema } from './suggestions';
+import { suggestOf, suggestSchema } from './suggestions';
 
 /** batchEnrich's own input: whose backlog, and how many posts to read per page. */
 export const batchInputSchema = z.object({
@@ -15,7 +15,7 @@ export type BatchInput = z.infer<typeof batchInputSchema>;
 
 /** The input the event table gives batchEnrich for a batch.requested event. */
 export function batchInputOf(event: BatchRequested): BatchInput {
-  return { site: event.site, limit: event.limit, ...(event.suggest?.length ? { suggest: event.suggest } : {}) };
+  return { site: event.site, limit: event.limit, ...suggestOf(event) };
 }
 
 export const backlogPageSchema = z.object({

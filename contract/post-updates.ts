@@ -2,7 +2,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { PostUpdated } from './events';
 import type { ChildOutcome } from './post-summary';
-import { suggestSchema } from './suggestions';
+import { suggestOf, suggestSchema } from './suggestions';
 
 /** debouncePostUpdates' own input: the post whose edits the run debounces (one run per post). */
 export const postUpdatesInputSchema = z.object({
@@ -23,7 +23,7 @@ export function postUpdatesInputOf(event: PostUpdated): PostUpdatesInput {
   return { site: event.site, postId: event.post_id };
 }
 export function postEditOf(event: PostUpdated): PostEdit {
-  return { eventKey: event.idempotency_key, ...(event.suggest?.length ? { suggest: event.suggest } : {}) };
+  return { eventKey: event.idempotency_key, ...suggestOf(event) };
 }
 
 export type EditAnswer = 'accepted' | 'duplicate';

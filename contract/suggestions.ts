@@ -11,3 +11,8 @@ export const suggestSchema = z
   .max(SUGGESTABLE.length)
   .refine((names) => new Set(names).size === names.length, 'names each automation once');
 export type Suggest = z.infer<typeof suggestSchema>;
+
+/** The `suggest` to pass on, from an event or input that may carry one: nothing when the site holds nothing for review. */
+export function suggestOf(from: { readonly suggest?: Suggest | undefined }): { suggest?: Suggest } {
+  return from.suggest?.length ? { suggest: from.suggest } : {};
+}

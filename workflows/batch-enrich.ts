@@ -18,7 +18,7 @@ import type { ChildOutcome } from '../contract/post-summary';
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
-import { suggestOf } from './suggest';
+import { suggestOf } from '../contract/suggestions';
 import { budgetOf } from './token-budget';
 
 /**

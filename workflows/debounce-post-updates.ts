@@ -13,11 +13,10 @@ import {
   type PostEdit,
   type PostUpdatesInput,
 } from '../contract/post-updates';
-import type { Suggest } from '../contract/suggestions';
 import { contentRunId } from '../contract/workflow-ids';
 import { runGiveUpAfter, withRunGiveUp } from './run-give-up';
 import { runSummaryChild } from './summary-child';
-import { suggestOf } from './suggest';
+import { suggestOf, type Suggest } from '../contract/suggestions';
 import { budgetOf } from './token-budget';
 
 /** A run with no edit for this long ends; the next edit starts a fresh one (update-with-start). */

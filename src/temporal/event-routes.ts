@@ -6,6 +6,7 @@ import { moderateCommentInputOf } from '../../contract/comment-moderation';
 import type { EventName, WpEvent } from '../../contract/events';
 import { enrichLeadInputOf } from '../../contract/leads';
 import { postEditOf, postUpdatedUpdate, postUpdatesInputOf, type EditAnswer, type PostEdit } from '../../contract/post-updates';
+import { suggestOf } from '../../contract/suggestions';
 import { WpCommentIdKey, WpEventKey, WpPostIdKey, WpSiteKey } from '../../contract/search-attributes';
 import { batchWorkflowId, postUpdatesWorkflowId } from '../../contract/workflow-ids';
 import type * as workflows from '../../workflows';
@@ -68,7 +69,7 @@ export const EVENT_ROUTES: Routes = {
         postId: event.post_id,
         ...(event.rest_base === undefined ? {} : { restBase: event.rest_base }),
         site: event.site,
-        ...(event.suggest?.length ? { suggest: event.suggest } : {}),
+        ...suggestOf(event),
       },
     ],
     workflowId: (event) => event.idempotency_key,
