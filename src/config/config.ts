@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { DEFAULT_GIVE_UP_AFTER, LLM_START_TO_CLOSE_MS, WORDPRESS_START_TO_CLOSE_MS } from '../../contract/activity-options';
 import { DEFAULT_TASK_QUEUE } from '../../contract/workflow-ids';
-import { parsePayloadKeys, type PayloadKey } from '../codec/keys';
+import { parsePayloadKeys } from '../codec/keys';
 import { parseSecrets, type SigningSecret } from '../../contract/secrets';
 import { parseWordPressSites } from './wordpress-sites';
 
@@ -44,37 +44,21 @@ const port = (fallback: number) =>
     })
     .transform(Number);
 
-/** A secret, parsed where it is read so that its problem is listed with every other one. */
-const optionalSecrets = (keyed: boolean) =>
-  optionalString.transform((value, ctx): SigningSecret[] | undefined => {
+/** A value parsed where it is read, so that its problem is listed with every other one. */
+const optionalParsed = <T>(parse: (value: string) => T) =>
+  optionalString.transform((value, ctx): T | undefined => {
     if (value === undefined) return undefined;
     try {
-      return parseSecrets(value, { keyed });
+      return parse(value);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
       return z.NEVER;
     }
   });
 
-const optionalPayloadKeys = optionalString.transform((value, ctx): PayloadKey[] | undefined => {
-  if (value === undefined) return undefined;
-  try {
-    return parsePayloadKeys(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
-const optionalWordPressSites = optionalString.transform((value, ctx): Record<string, string> | undefined => {
-  if (value === undefined) return undefined;
-  try {
-    return parseWordPressSites(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+const optionalSecrets = (keyed: boolean) => optionalParsed((value): SigningSecret[] => parseSecrets(value, { keyed }));
+const optionalPayloadKeys = optionalParsed(parsePayloadKeys);
+const optionalWordPressSites = optionalParsed(parseWordPressSites);
 
 /** host:port for a listening socket, e.g. `0.0.0.0:9464`. */
 const optionalBindAddress = optionalString.pipe(
