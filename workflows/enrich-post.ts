@@ -24,8 +24,9 @@ function summariseInputOf(input: SummariseInput | PostPublished): SummariseInput
 
 /**
  * Fetch the post as it is now, summarise it (the summary and the SEO description in one LLM call), write both back
- * once: published, or as suggestions for an editor to accept where the site holds them for review (`suggest`). The LLM is skipped when the content is the one the stored summary was made from, so a re-sent or reset run
- * costs nothing. Neither the description nor suggestions changed a command the workflow issues (same activities, in
+ * once: published, or as suggestions for an editor to accept where the site holds them for review (`suggest`). The
+ * LLM is skipped when the content is the one the stored summary was made from, so a re-sent or reset run costs
+ * nothing. Neither the description nor suggestions changed a command the workflow issues (same activities, in
  * the same order, only their inputs and results carry more), so runs recorded before them replay unchanged, without a
  * patch: the replay tests over the recorded histories hold that.
  */
