@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { ServerTuning } from '../tools/cluster/server-config';
 import type { ServiceLayout } from '../tools/cluster/services';
 import { TARGETS, type TargetName } from './targets/target';
 
@@ -8,10 +9,13 @@ import { TARGETS, type TargetName } from './targets/target';
  */
 export const QUIET_LOAD_AVERAGE = 1.0;
 
-export const SCENARIOS = ['receiver-cpu', 'bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'startup', 'cluster-startup', 'dashboard'] as const;
+export const SCENARIOS = ['receiver-cpu', 'bare', 'direct', 'accept', 'reject', 'duplicate', 'loop', 'whole-loop', 'startup', 'cluster-startup', 'dashboard'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-/** What runs without `--only`: everything but the two that measure a harness or the plugin rather than the relay. */
-const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) => s !== 'cluster-startup' && s !== 'dashboard');
+/**
+ * What runs without `--only`: everything but the two that measure a harness or the plugin rather than the relay, and
+ * the whole loop, whose targets do real work and so cannot also serve accept (a run of its own: --only whole-loop).
+ */
+const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) => s !== 'cluster-startup' && s !== 'dashboard' && s !== 'whole-loop');
 
 /** One receiver the receiver-cpu scenario measures: this checkout's build, or another, with its own environment. */
 export interface ReceiverVariant {
@@ -34,6 +38,8 @@ export interface BenchOptions {
   readonly loopEvents: number;
   readonly loopConcurrentEvents: number;
   readonly loopEditors: number;
+  /** Events per target and round in the whole loop (each on a fresh post). */
+  readonly wholeLoopEvents: number;
   readonly startupRuns: number;
   readonly scenarios: ReadonlySet<Scenario>;
   /** Where `accept` runs, side by side in each round: the cluster shape, `npm start`, the seed's design. */
@@ -54,6 +60,8 @@ export interface BenchOptions {
   readonly devArgs: readonly string[];
   /** PostgreSQL settings (reloadable ones) the cluster target applies with ALTER SYSTEM once it has started. */
   readonly pgSettings: readonly (readonly [string, string])[];
+  /** The cluster target's Temporal server levers, each departing from tools/cluster/tuning.ts for one run. */
+  readonly serverTuning: ServerTuning;
   readonly receiverCpu: {
     readonly events: number;
     readonly warmupEvents: number;
@@ -88,6 +96,7 @@ accepted key through one check afterwards (one workflow per key; the seed's tabl
   --loop-events <n>         events published one at a time in the loop (default 20)
   --loop-concurrent <n>     events published by several editors at once (default 40)
   --loop-editors <n>        editors publishing at once (default 4)
+  --whole-loop-events <n>   whole-loop: events per target and round, each on a fresh post (default 100)
   --startup-runs <n>        times \`npm start\` is timed (default 2)
   --only <a,b,...>          scenarios to run, of ${SCENARIOS.join(', ')}
                             (default ${DEFAULT_SCENARIOS.join(', ')})
@@ -104,6 +113,10 @@ accepted key through one check afterwards (one workflow per key; the seed's tabl
                             starts with a dash); its accept lines give the dev server's persistence calls per request
   --pg-setting <k=v>        PostgreSQL setting the cluster target applies (ALTER SYSTEM + reload; repeatable, e.g.
                             commit_delay=1000); its accept lines give transactions and WAL flushes per request
+  --history-shards <n>      the cluster's Temporal history shards instead of tools/cluster/tuning.ts's
+  --dynamic-config <k=v>    a Temporal dynamic config key the cluster adds to deploy/temporal/dynamic-config.yaml's
+                            (repeatable; e.g. matching.numTaskqueueReadPartitions=1)
+  --server-env <k=v>        environment of the cluster's Temporal server (repeatable; e.g. GOGC=200, GOMAXPROCS=1)
   --compiled                run receiver and bare app from tsc output (node file.js), not through tsx
 
 receiver-cpu: the receiver's CPU per request (node dist/src/receiver.js after tsc -b, as \`npm start\` builds it,
@@ -119,6 +132,10 @@ tracing off, LOG_LEVEL=info) on an in-memory dev server; variants alternate with
   --profile <dir>           also write each run's CPU profile there (node --cpu-prof) and summarise it at the end
   --profile-inclusive <a,b> names whose inclusive time the summaries give (e.g. koa,zod,@grpc/grpc-js,verifyWebhook)
   --summarize-profile <f>   only summarise this .cpuprofile (repeatable; e.g. from bench/cpu-profile-preload.cjs)
+
+whole-loop: signed post.published → fetch the post, the stand-in LLM, the summary written back to a real WordPress,
+on each of --targets (the seed with its AI step filled in: SEED_WORK=enrich); events/s from the first event sent to
+the last summary stored, CPU per event. A run of its own (--only whole-loop): its targets are given WordPress.
 
 dashboard: the plugin's dashboard widget on a large site (a fresh WordPress filled with SQL).
   --dashboard-posts <n>     published posts, every other one summarised (default 50000)
@@ -148,6 +165,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'loop-events': { type: 'string', default: '20' },
       'loop-concurrent': { type: 'string', default: '40' },
       'loop-editors': { type: 'string', default: '4' },
+      'whole-loop-events': { type: 'string', default: '100' },
       'startup-runs': { type: 'string', default: '2' },
       only: { type: 'string' },
       targets: { type: 'string', default: TARGETS.join(',') },
@@ -159,6 +177,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       'worker-env': { type: 'string', multiple: true, default: [] },
       'dev-arg': { type: 'string', multiple: true, default: [] },
       'pg-setting': { type: 'string', multiple: true, default: [] },
+      'history-shards': { type: 'string' },
+      'dynamic-config': { type: 'string', multiple: true, default: [] },
+      'server-env': { type: 'string', multiple: true, default: [] },
       'cpu-events': { type: 'string', default: '10000' },
       'cpu-rate': { type: 'string', default: '200' },
       'cpu-warmup': { type: 'string', default: '1000' },
@@ -188,6 +209,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (const name of targets) {
     if (!(TARGETS as readonly string[]).includes(name)) throw new Error(`unknown target "${name}"\n\n${HELP}`);
   }
+  if (only?.includes('whole-loop') && only.includes('accept')) {
+    throw new Error('whole-loop and accept need their targets set up apart (with and without WordPress and the LLM): run them one at a time');
+  }
   const clusterServices = values['cluster-services'];
   if (clusterServices !== 'single' && clusterServices !== 'separate') throw new Error(`--cluster-services is single or separate\n\n${HELP}`);
   return {
@@ -199,6 +223,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     loopEvents: number(values['loop-events'], 'loop-events', 1, 1000),
     loopConcurrentEvents: number(values['loop-concurrent'], 'loop-concurrent', 1, 10_000),
     loopEditors: number(values['loop-editors'], 'loop-editors', 1, 64),
+    wholeLoopEvents: number(values['whole-loop-events'], 'whole-loop-events', 1, 100_000),
     startupRuns: number(values['startup-runs'], 'startup-runs', 0, 10),
     scenarios: new Set((only ?? DEFAULT_SCENARIOS) as Scenario[]),
     targets: [...new Set(targets as TargetName[])],
@@ -213,6 +238,11 @@ export function parseOptions(argv: string[]): BenchOptions {
       if (!/^[a-z_]+$/.test(name)) throw new Error(`--pg-setting ${name}: not a PostgreSQL setting name`);
       return [name, value];
     }),
+    serverTuning: {
+      historyShards: values['history-shards'] === undefined ? undefined : number(values['history-shards'], 'history-shards', 1, 1024),
+      dynamicConfig: values['dynamic-config'].length > 0 ? pairs(values['dynamic-config'], 'dynamic-config') : undefined,
+      env: pairs(values['server-env'], 'server-env'),
+    },
     receiverCpu: {
       events: number(values['cpu-events'], 'cpu-events', 100, 1_000_000),
       warmupEvents: number(values['cpu-warmup'], 'cpu-warmup', 0, 1_000_000),

@@ -19,6 +19,7 @@ import { median, round } from './stats';
 import { summarizeRun } from './summary';
 import { runTable } from './table';
 import { checkWorkflows } from './verify';
+import { runWholeLoop, startWholeLoopServices, summarizeWholeLoop } from './whole-loop';
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const print = (line: object) => console.log(JSON.stringify(line));
@@ -62,7 +63,9 @@ async function main(options: BenchOptions): Promise<void> {
     const receiverCpu = options.scenarios.has('receiver-cpu') ? await runReceiverCpu(options, dir, log, print) : [];
     const stack = STACK_SCENARIOS.some((s) => options.scenarios.has(s)) ? await startStack(options, dir, log) : undefined;
     if (stack) stops.push(() => stack.stop());
-    const { targets, skipped } = options.scenarios.has('accept') ? await startTargets(options, dir, log) : { targets: [], skipped: [] };
+    const wholeLoop = options.scenarios.has('whole-loop') ? await startWholeLoopServices(log) : undefined;
+    if (wholeLoop) stops.push(() => wholeLoop.stop());
+    const { targets, skipped } = options.scenarios.has('accept') || wholeLoop ? await startTargets(options, dir, log, wholeLoop?.env) : { targets: [], skipped: [] };
     for (const target of targets) stops.push(() => target.stop());
     for (const line of skipped) print(line);
     const targetKeys = new Map(targets.map((t): [typeof t.name, KeySets] => [t.name, keySets()]));
@@ -72,6 +75,12 @@ async function main(options: BenchOptions): Promise<void> {
     const aggregates = groups(runs).map(aggregate);
     for (const line of aggregates) print(line);
     const duplicateRunsForKey = seed === undefined || !stack ? undefined : (await stack.client.workflow.count(`WorkflowId = "${seed}"`)).count;
+
+    if (wholeLoop) {
+      const lines = await runWholeLoop(wholeLoop.wp, targets, { events: options.wholeLoopEvents, connections: options.connections, rounds: options.rounds }, (t) => targetKeys.get(t.name)!, log);
+      for (const line of lines) print(line);
+      print(summarizeWholeLoop(lines));
+    }
 
     let loopP50Ms: number | undefined;
     if (options.scenarios.has('loop') && stack) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startTemporalCluster } from '../../tools/cluster/cluster';
-import { SERVICES } from '../../tools/cluster/server-config';
+import { SERVICES, type ServerTuning } from '../../tools/cluster/server-config';
 import type { ServiceLayout } from '../../tools/cluster/services';
 import { dataConverterOf } from '../../src/temporal/data-converter';
 import { parsePayloadKeys } from '../../src/codec/keys';
@@ -32,6 +32,7 @@ export async function startClusterTarget(options: {
   compiledDir: string;
   /** PostgreSQL settings applied once the cluster is up (`--pg-setting`; reloadable ones, else PostgreSQL refuses). */
   pgSettings: readonly (readonly [string, string])[];
+  serverTuning: ServerTuning;
 }): Promise<Target> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -44,6 +45,7 @@ export async function startClusterTarget(options: {
       services: options.services,
       // As `npm run cluster` takes it: pre-built binaries, else the project's cached build, else built once.
       binDir: process.env.TEMPORAL_SERVER_BIN_DIR || undefined,
+      tuning: options.serverTuning,
       log: (line) => options.log(`cluster: ${line}`),
     });
     stops.push(() => cluster.stop());

@@ -32,7 +32,13 @@ export interface SeedSmoke {
  * 4 sync workers serving the DRF view, one Celery worker (prefork, one child per core) consuming. Started once, then
  * smoke-checked: one signed event must be answered 202 accepted and its task must run, or the seed is not measured.
  */
-export async function startSeedTarget(options: { dir: string; secret: string; log: (line: string) => void }): Promise<Target & { smoke: SeedSmoke }> {
+export async function startSeedTarget(options: {
+  dir: string;
+  secret: string;
+  log: (line: string) => void;
+  /** Added to the seed's environment: SEED_WORK=enrich and where its work goes, for the whole loop. */
+  env: Record<string, string>;
+}): Promise<Target & { smoke: SeedSmoke }> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((error: unknown) => options.log(`stopping the seed: ${String(error)}`));
@@ -73,6 +79,7 @@ export async function startSeedTarget(options: { dir: string; secret: string; lo
       SEED_PG_USER: postgres.user,
       SEED_PG_PASSWORD: postgres.password,
       SEED_REDIS_URL: `redis://127.0.0.1:${redisPort}/0`,
+      ...options.env,
     };
     const python = (name: string, args: [string, ...string[]], ready: (log: string) => Promise<boolean> | boolean) =>
       spawnService({ entry: name, command: ['python3', ...args], cwd: SEED_DIR, env, logFile: join(options.dir, `seed-${name}.log`), ready });

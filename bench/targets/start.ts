@@ -14,8 +14,12 @@ export interface StartedTargets {
   readonly skipped: { target: TargetName; skipped: string }[];
 }
 
-/** Starts the selected targets one after another (each start has the machine to itself), each in its own directory. */
-export async function startTargets(options: BenchOptions, dir: string, log: (line: string) => void): Promise<StartedTargets> {
+/**
+ * Starts the selected targets one after another (each start has the machine to itself), each in its own directory.
+ * `work` is where the whole loop's work goes (WP_BASE_URL, OPENAI_BASE_URL, ...): given to the relay's worker and
+ * to the seed's Celery with its AI step filled in (SEED_WORK=enrich). Without it each run ends at its first step.
+ */
+export async function startTargets(options: BenchOptions, dir: string, log: (line: string) => void, work?: Record<string, string>): Promise<StartedTargets> {
   const targets: Target[] = [];
   const skipped: StartedTargets['skipped'] = [];
   // PostgreSQL, run as the `postgres` user when the bench runs as root, must be able to pass through the temp dir.
@@ -26,13 +30,13 @@ export async function startTargets(options: BenchOptions, dir: string, log: (lin
     mkdirSync(common.dir, { recursive: true });
     try {
       if (name === 'seed') {
-        const seed = await startSeedTarget(common);
+        const seed = await startSeedTarget({ ...common, env: work === undefined ? {} : { ...work, SEED_WORK: 'enrich' } });
         log(`seed: smoke check answered ${seed.smoke.status} ${seed.smoke.body}, its task ran ${seed.smoke.task_ran_ms} ms later`);
         targets.push(seed);
       } else if (name === 'dev') {
-        targets.push(await startDevTarget({ ...common, compiledDir, env: { ...options.receiverEnv, ...options.workerEnv }, devArgs: options.devArgs }));
+        targets.push(await startDevTarget({ ...common, compiledDir, env: { ...options.receiverEnv, ...work, ...options.workerEnv }, devArgs: options.devArgs }));
       } else {
-        targets.push(await startClusterTarget({ ...common, receiverEnv: options.receiverEnv, workerEnv: options.workerEnv, services: options.clusterServices, compiledDir, pgSettings: options.pgSettings }));
+        targets.push(await startClusterTarget({ ...common, receiverEnv: options.receiverEnv, workerEnv: { ...work, ...options.workerEnv }, services: options.clusterServices, compiledDir, pgSettings: options.pgSettings, serverTuning: options.serverTuning }));
       }
     } catch (error) {
       const reason = (error as Error).message.split('\n').slice(0, 3).join(' ');

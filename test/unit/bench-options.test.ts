@@ -7,7 +7,7 @@ describe('the bench options', () => {
   it('runs every relay scenario by default, the harness and plugin ones only when named', () => {
     const options = parseOptions([]);
     assert.ok(options.scenarios.has('receiver-cpu') && options.scenarios.has('accept') && options.scenarios.has('loop'));
-    assert.ok(!options.scenarios.has('dashboard') && !options.scenarios.has('cluster-startup'));
+    assert.ok(!options.scenarios.has('dashboard') && !options.scenarios.has('cluster-startup') && !options.scenarios.has('whole-loop'));
     assert.deepEqual([...parseOptions(['--only', 'dashboard']).scenarios], ['dashboard']);
   });
 
@@ -36,6 +36,19 @@ describe('the bench options', () => {
 
   it("takes the dev server's flags after an = sign, as one value per --dev-arg", () => {
     assert.deepEqual(parseOptions(['--dev-arg=--dynamic-config-value system.x=true']).devArgs, ['--dynamic-config-value system.x=true']);
+  });
+
+  it('runs the whole loop only on its own: its targets are given WordPress and the LLM, accept\'s are not', () => {
+    assert.deepEqual([...parseOptions(['--only', 'whole-loop', '--whole-loop-events', '50']).scenarios], ['whole-loop']);
+    assert.equal(parseOptions(['--whole-loop-events', '50']).wholeLoopEvents, 50);
+    assert.throws(() => parseOptions(['--only', 'accept,whole-loop']), /run them one at a time/);
+  });
+
+  it("takes the cluster's Temporal levers: shards, dynamic config keys and the server's environment", () => {
+    const { serverTuning } = parseOptions(['--history-shards', '8', '--dynamic-config', 'matching.numTaskqueueReadPartitions=1', '--server-env', 'GOGC=200']);
+    assert.deepEqual(serverTuning, { historyShards: 8, dynamicConfig: { 'matching.numTaskqueueReadPartitions': '1' }, env: { GOGC: '200' } });
+    assert.deepEqual(parseOptions([]).serverTuning, { historyShards: undefined, dynamicConfig: undefined, env: {} });
+    assert.throws(() => parseOptions(['--history-shards', '0']), /--history-shards must be a number from 1/);
   });
 
   it('takes PostgreSQL settings as name=value and refuses anything that is not a setting name', () => {

@@ -7,7 +7,7 @@ import { registerNamespace, waitUntilUsable } from './namespace';
 import { startPostgres, type Postgres } from './postgres';
 import { setUpSchemas } from './schema';
 import { resolveServerBinaries } from './server-binaries';
-import { SERVICES, writeServerConfig, type ClusterPorts, type ServiceName } from './server-config';
+import { SERVICES, writeServerConfig, type ClusterPorts, type ServerTuning, type ServiceName } from './server-config';
 import { ServiceRunner, type ServiceLayout } from './services';
 
 export interface ClusterOptions {
@@ -23,6 +23,8 @@ export interface ClusterOptions {
   readonly postgresBinDir?: string | undefined;
   readonly readyTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /** Tuning experiments (the bench's levers); the defaults are tools/cluster/tuning.ts and the shared dynamic config. */
+  readonly tuning?: ServerTuning;
 }
 
 export interface TemporalCluster {
@@ -96,7 +98,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
   const { ports, postgres: pgPort } = await portsFor(options.dir);
   const configFile = join(options.dir, 'temporal-server.yaml');
   const address = `127.0.0.1:${ports.services.frontend.grpc}`;
-  const runner = new ServiceRunner({ server: binaries.server, configFile, logDir: join(options.dir, 'logs'), ports, layout });
+  const runner = new ServiceRunner({ server: binaries.server, configFile, logDir: join(options.dir, 'logs'), ports, layout, env: options.tuning?.env });
   let postgres: Postgres | undefined;
 
   const stop = async () => {
@@ -106,7 +108,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
   const startAll = async () => {
     postgres = await startPostgres({ dir: join(options.dir, 'postgres'), port: pgPort, binDir: options.postgresBinDir });
     await setUpSchemas(binaries.sql, postgres);
-    writeServerConfig(configFile, postgres, ports);
+    writeServerConfig(configFile, postgres, ports, options.tuning);
     await runner.startAll(readyTimeoutMs);
     try {
       // The frontend listens before it answers gRPC, the more so when four processes restart at once on a loaded

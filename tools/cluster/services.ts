@@ -22,6 +22,8 @@ export interface ServiceRunnerOptions {
   readonly logDir: string;
   readonly ports: ClusterPorts;
   readonly layout: ServiceLayout;
+  /** Added to the server processes' environment (GOGC, GOMAXPROCS: the Go runtime's levers). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
 }
 
 function listening(port: number): Promise<boolean> {
@@ -102,7 +104,7 @@ export class ServiceRunner {
   private async startProcess(p: ServiceProcess, timeoutMs: number): Promise<void> {
     const logFile = this.logFile(p);
     const args = ['--config-file', this.options.configFile, '--allow-no-auth', 'start', ...p.services.flatMap((s) => ['--service', s])];
-    const child = spawnLogged(this.options.server, args, logFile);
+    const child = spawnLogged(this.options.server, args, logFile, { env: { ...process.env, ...this.options.env } });
     p.child = child;
     const deadline = Date.now() + timeoutMs;
     for (const service of p.services) {
