@@ -3,7 +3,12 @@
  * dynamic config, which the docker-compose file mounts too, is deploy/temporal/dynamic-config.yaml).
  */
 
-/** Temporal's history shards: fixed when the database is created; changing it needs a fresh data directory. */
+/**
+ * Temporal's history shards: fixed when the database is created; changing it needs a fresh data directory. 8 cost
+ * ~30 % more Temporal and PostgreSQL CPU per event on 2 cores with no more throughput, and GOGC=200, one task-queue
+ * partition and PostgreSQL group commit changed nothing (docs/performance.md, "Temporal and PostgreSQL levers, each
+ * alone"): `npm run bench -- --history-shards N` (and --server-env, --dynamic-config, --pg-setting) measures a change.
+ */
 export const NUM_HISTORY_SHARDS = 4;
 
 /** Connection pools per Temporal process (each service process opens its own), as Temporal's docker template has. */
