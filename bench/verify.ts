@@ -50,15 +50,19 @@ export async function workflowKeys(
 }
 
 /**
- * Runs of `taskQueue` still open once the worker has had `waitMs` to catch up: accepted events whose workflow has
- * not run to its end.
+ * Runs of `taskQueue` still open once the worker has caught up: accepted events whose workflow has not run to its
+ * end. A saturation run leaves thousands queued, which the worker closes at its own pace, so this waits as long as
+ * the count keeps falling and gives up only after `stallMs` without one run closing (a stuck worker).
  */
-export async function openRuns(client: Client, taskQueue: string, waitMs = VISIBILITY_WAIT_MS): Promise<number> {
+export async function openRuns(client: Client, taskQueue: string, stallMs = VISIBILITY_WAIT_MS): Promise<number> {
   const query = `WorkflowType="enrichPost" AND TaskQueue="${taskQueue}" AND ExecutionStatus="Running"`;
-  const deadline = Date.now() + waitMs;
+  let fewest = Number.POSITIVE_INFINITY;
+  let fell = Date.now();
   for (;;) {
     const { count } = await client.workflow.count(query);
-    if (count === 0 || Date.now() > deadline) return count;
+    if (count === 0) return 0;
+    if (count < fewest) [fewest, fell] = [count, Date.now()];
+    else if (Date.now() - fell > stallMs) return count;
     await sleep(500);
   }
 }
