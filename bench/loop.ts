@@ -18,7 +18,8 @@ const FIND_RUN_TIMEOUT_MS = 15_000;
 /** A run still open after this is stuck (WordPress or the LLM failing, retried with backoff); the loop reports it. */
 const RUN_TIMEOUT_MS = 60_000;
 const WARMUP_EVENTS = 2;
-const CONTENT = Array.from(
+/** A benchmark post's body: long enough to be a real prompt, the same for the loop and the whole loop. */
+export const POST_CONTENT = Array.from(
   { length: 6 },
   (_, i) => `<p>Paragraph ${i + 1} of a post written for the benchmark: long enough to be a real prompt, short enough to read.</p>`,
 ).join('\n');
@@ -28,7 +29,7 @@ async function publish(wp: WordPress, n: number) {
   const publishedAt = Date.now();
   const response = await wp.rest('/wp/v2/posts', {
     method: 'POST',
-    body: JSON.stringify({ title: `Benchmark post ${n}`, content: CONTENT, status: 'publish' }),
+    body: JSON.stringify({ title: `Benchmark post ${n}`, content: POST_CONTENT, status: 'publish' }),
   });
   const publishMs = Date.now() - publishedAt;
   if (response.status !== 201) throw new Error(`publishing answered ${response.status}: ${await response.text()}`);

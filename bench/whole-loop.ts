@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { sampleEvent } from '../src/webhooks/sample-events';
 import { startLlmStub } from '../tools/llm-stub';
 import { startWordPress, type WordPress } from '../tools/wordpress';
+import { POST_CONTENT } from './loop';
 import { startMonitor } from './monitor';
 import { pause } from './pause';
 import { signerFor } from './signers';
@@ -20,10 +21,6 @@ const POLL_MS = 200;
 const STORE_TIMEOUT_MS = 300_000;
 /** Not measured: a fresh worker's first runs pay for its workflow bundle, caches and connections (gunicorn's too). */
 const WARMUP_EVENTS = 10;
-const CONTENT = Array.from(
-  { length: 6 },
-  (_, i) => `<p>Paragraph ${i + 1} of a post written for the benchmark: long enough to be a real prompt, short enough to read.</p>`,
-).join('\n');
 
 export interface WholeLoopOptions {
   readonly events: number;
@@ -61,7 +58,7 @@ export async function createPosts(wp: WordPress, count: number): Promise<number[
       ids.push(-1);
       const response = await wp.rest('/wp/v2/posts', {
         method: 'POST',
-        body: JSON.stringify({ title: `Whole-loop post ${n}`, content: CONTENT, status: 'publish' }),
+        body: JSON.stringify({ title: `Whole-loop post ${n}`, content: POST_CONTENT, status: 'publish' }),
       });
       if (response.status !== 201) throw new Error(`creating a post answered ${response.status}: ${await response.text()}`);
       ids[n] = ((await response.json()) as { id: number }).id;
