@@ -47,8 +47,8 @@ export interface WholeLoopRun {
 }
 
 /**
- * Creates the posts the bursts summarise, before anything is measured: drafts published through the REST API by
- * the admin, with no endpoint configured in the plugin, so WordPress itself sends nothing.
+ * Creates the posts the bursts summarise, before anything is measured: published through the REST API by the
+ * admin, with no endpoint configured in the plugin, so WordPress itself sends nothing.
  */
 export async function createPosts(wp: WordPress, count: number): Promise<number[]> {
   const ids: number[] = [];
