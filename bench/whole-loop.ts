@@ -20,7 +20,7 @@ const POLL_MS = 200;
 /** A burst whose summaries are not all stored by then has stuck events (retried with backoff); the run says so. */
 const STORE_TIMEOUT_MS = 300_000;
 /** Not measured: a fresh worker's first runs pay for its workflow bundle, caches and connections (gunicorn's too). */
-const WARMUP_EVENTS = 10;
+export const WARMUP_EVENTS = 10;
 
 export interface WholeLoopOptions {
   readonly events: number;
@@ -52,10 +52,10 @@ export interface WholeLoopRun {
  */
 export async function createPosts(wp: WordPress, count: number): Promise<number[]> {
   const ids: number[] = [];
+  let created = 0;
   const next = async (): Promise<void> => {
-    while (ids.length < count) {
-      const n = ids.length;
-      ids.push(-1);
+    while (created < count) {
+      const n = created++;
       const response = await wp.rest('/wp/v2/posts', {
         method: 'POST',
         body: JSON.stringify({ title: `Whole-loop post ${n}`, content: POST_CONTENT, status: 'publish' }),
@@ -112,14 +112,19 @@ async function burst(
         }
       }
     };
-    await Promise.all(Array.from({ length: options.connections }, sender));
+    let sending = true;
+    const sent = Promise.all(Array.from({ length: options.connections }, sender)).finally(() => (sending = false));
+    // Awaited after the polling below; handled now, so a failed send is reported there rather than as unhandled.
+    sent.catch(() => undefined);
+    // Polled while the events are still being sent too, so an early summary is timed when it lands, not after the burst.
     const storedAt = new Map<number, number>();
     const deadline = started + STORE_TIMEOUT_MS;
-    while (storedAt.size < accepted.length && performance.now() < deadline) {
+    while ((sending || storedAt.size < accepted.length) && performance.now() < deadline) {
       const now = performance.now();
-      for (const id of await storedSummaries(wp, accepted)) if (!storedAt.has(id)) storedAt.set(id, now);
-      if (storedAt.size < accepted.length) await sleep(POLL_MS);
+      if (accepted.length > storedAt.size) for (const id of await storedSummaries(wp, accepted)) if (!storedAt.has(id)) storedAt.set(id, now);
+      if (sending || storedAt.size < accepted.length) await sleep(POLL_MS);
     }
+    await sent;
     const { cpu_pct, rss_mb } = monitor.stop();
     const windowSeconds = (performance.now() - started) / 1000;
     const lastStored = storedAt.size === 0 ? windowSeconds : (Math.max(...storedAt.values()) - started) / 1000;

@@ -3,11 +3,10 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { WARMUP_EVENTS } from '../../bench/whole-loop';
 
 const ROOT = join(__dirname, '..', '..');
 const EVENTS = 5;
-/** bench/whole-loop.ts's warm-up burst per target, whose keys the check counts too. */
-const WARMUP_EVENTS = 10;
 
 /**
  * The bench's whole-loop scenario end to end, small, on the cluster shape alone (the seed's Python set-up is the
@@ -35,7 +34,10 @@ describe('npm run bench -- --only whole-loop', () => {
     });
     assert.ok((run!.events_per_s as number) > 0, JSON.stringify(run));
     const cpu = run!.cpu_ms_per_event as Record<string, number>;
-    for (const process of ['receiver', 'worker', 'temporal', 'postgres']) assert.ok(cpu[process]! > 0, `${process}: ${JSON.stringify(cpu)}`);
+    // The receiver's five answers can round to 0 % of a core on a fast machine: it is checked as watched, the
+    // processes that run the five workflows as busy.
+    assert.equal(typeof cpu.receiver, 'number', JSON.stringify(cpu));
+    for (const process of ['worker', 'temporal', 'postgres']) assert.ok(cpu[process]! > 0, `${process}: ${JSON.stringify(cpu)}`);
 
     const summary = lines.find((l) => l.scenario === 'whole-loop' && l.summary !== undefined);
     const clusterRate = (summary?.summary as Record<string, { events_per_s: number }> | undefined)?.cluster?.events_per_s;
